@@ -1,0 +1,116 @@
+# Copyright (c) 2026, aftersales_module developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import cint
+
+from aftersales_module.policy import settings as settings_policy
+
+
+class AfterSalesSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		alert_webhook_secret: DF.Password | None
+		alert_webhook_url: DF.Data | None
+		contract_renewal_reminder_days: DF.Int
+		default_company: DF.Link | None
+		first_return_visit_days: DF.Int
+		free_maintenance_reminder_days: DF.Int
+		labour_item: DF.Link | None
+		repeat_complaint_window_days: DF.Int
+		satisfaction_call_days: DF.Int
+		second_return_visit_days: DF.Int
+		spare_parts_warehouse: DF.Link | None
+		warranty_expense_account: DF.Link | None
+	# end: auto-generated types
+
+	def validate(self):
+		problems = settings_policy.check_day_settings(
+			{fieldname: self.get(fieldname) for fieldname in settings_policy.DAY_BOUNDS}
+		)
+		if webhook_problem := settings_policy.check_webhook_url(self.alert_webhook_url):
+			problems.append(webhook_problem)
+		if problems:
+			frappe.throw(
+				"<br>".join(
+					_(p.message).format(_(self.meta.get_label(p.fieldname)), *p.args) for p in problems
+				),
+				title=_("Invalid After Sales Settings"),
+			)
+		self.alert_webhook_url = (self.alert_webhook_url or "").strip() or None
+		self.validate_company_links()
+
+	def validate_company_links(self):
+		if not self.default_company:
+			for fieldname in ("spare_parts_warehouse", "warranty_expense_account"):
+				if self.get(fieldname):
+					frappe.throw(
+						_("Set the Default Company before {0}").format(_(self.meta.get_label(fieldname)))
+					)
+		if self.spare_parts_warehouse:
+			self.validate_warehouse()
+		if self.warranty_expense_account:
+			self.validate_expense_account()
+		if self.labour_item:
+			self.validate_labour_item()
+
+	def validate_warehouse(self):
+		warehouse = frappe.db.get_value(
+			"Warehouse", self.spare_parts_warehouse, ["company", "is_group", "disabled"], as_dict=True
+		)
+		if warehouse.company != self.default_company:
+			frappe.throw(
+				_("Warehouse {0} belongs to {1}, not to {2}").format(
+					frappe.bold(self.spare_parts_warehouse), warehouse.company, self.default_company
+				)
+			)
+		if cint(warehouse.is_group) or cint(warehouse.disabled):
+			frappe.throw(
+				_("Spare parts cannot be kept in {0}: it is a group or disabled warehouse").format(
+					frappe.bold(self.spare_parts_warehouse)
+				)
+			)
+
+	def validate_expense_account(self):
+		account = frappe.db.get_value(
+			"Account",
+			self.warranty_expense_account,
+			["company", "root_type", "is_group", "disabled"],
+			as_dict=True,
+		)
+		if account.company != self.default_company:
+			frappe.throw(
+				_("Account {0} belongs to {1}, not to {2}").format(
+					frappe.bold(self.warranty_expense_account), account.company, self.default_company
+				)
+			)
+		if account.root_type != "Expense" or cint(account.is_group) or cint(account.disabled):
+			frappe.throw(
+				_("Warranty Expense Account {0} must be an enabled Expense ledger, not a group").format(
+					frappe.bold(self.warranty_expense_account)
+				)
+			)
+
+	def validate_labour_item(self):
+		item = frappe.db.get_value(
+			"Item", self.labour_item, ["is_stock_item", "disabled", "is_sales_item"], as_dict=True
+		)
+		if cint(item.is_stock_item) or cint(item.disabled) or not cint(item.is_sales_item):
+			frappe.throw(
+				_("Labour item {0} must be an enabled, non-stock sales item").format(
+					frappe.bold(self.labour_item)
+				)
+			)
+
+
+def get_settings():
+	"""The cached After Sales Settings document."""
+	return frappe.get_cached_doc("After Sales Settings")

@@ -1,0 +1,278 @@
+"""A small, realistic after-sales data set on top of the site's ERPNext company.
+
+`bench --site SITE aftersales-demo` calls `make_demo()`. Every step looks for what it would
+create first, so a second run creates nothing and says so.
+"""
+
+import frappe
+from frappe import _
+from frappe.utils import add_years, getdate, nowdate
+
+DEMO_DOMAIN = "aftersales-demo.example"
+OPENING_STOCK_REMARK = "After-sales demo: opening stock"
+
+CUSTOMERS = [
+	("华东矿业集团有限公司", "Commercial"),
+	("苏州恒通物业管理有限公司", "Commercial"),
+	("杭州味佳餐饮连锁有限公司", "Commercial"),
+]
+
+# item_code, item_name, group, stock item, warranty days, serial series, valuation, selling price
+UNITS = [
+	("AS-PUMP-MD280", "矿用排水泵 MD280 Mine Drainage Pump", 1, "730", "MD280-.#####", 38000, 52000),
+	("AS-AC-KF35", "分体空调 KF-35 Split Air Conditioner", 1, "365", "KF35-.#####", 2100, 3299),
+]
+SPARE_PARTS = [
+	("AS-SP-SEAL", "机械密封组件 Mechanical Seal Kit", 380, 560, 40),
+	("AS-SP-BRG6308", "轴承 6308 Bearing 6308", 85, 130, 100),
+	("AS-SP-IMP280", "叶轮 MD280 Impeller", 1250, 1800, 12),
+	("AS-SP-CAP35", "压缩机电容 Compressor Capacitor", 45, 75, 60),
+]
+LABOUR_ITEM = ("AS-LABOUR", "维修工时 Repair Labour (hour)", 150)
+
+PEOPLE = [
+	# email user part, first name, last name, roles, designation
+	("zhang.min", "敏", "张", ["After Sales Manager", "After Sales User"], "售后服务主管"),
+	("li.wei", "伟", "李", ["Service Technician"], "维修技术员"),
+]
+
+
+class Demo:
+	def __init__(self, company: str):
+		self.company = company
+		self.abbr = frappe.get_cached_value("Company", company, "abbr")
+		self.created: list[str] = []
+
+	def ensure(self, doctype: str, filters: dict, values: dict) -> str:
+		"""The name of the record matching `filters`, inserting it from `values` when missing."""
+		name = frappe.db.get_value(doctype, filters)
+		if name:
+			return name
+		doc = frappe.get_doc({"doctype": doctype, **filters, **values})
+		doc.insert(ignore_permissions=True)
+		self.created.append(f"{doctype} {doc.name}")
+		return doc.name
+
+	def run(self) -> list[str]:
+		self.make_customers()
+		labour_item = self.make_items()
+		warehouse = self.make_warehouse()
+		account = self.make_warranty_account()
+		self.make_prices()
+		self.make_opening_stock(warehouse)
+		self.make_people()
+		self.update_settings(warehouse, labour_item, account)
+		return self.created
+
+	def make_customers(self):
+		group = frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups"
+		territory = frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories"
+		for customer_name, _kind in CUSTOMERS:
+			self.ensure(
+				"Customer",
+				{"customer_name": customer_name},
+				{"customer_type": "Company", "customer_group": group, "territory": territory},
+			)
+
+	def item_group(self, preferred: str) -> str:
+		if frappe.db.exists("Item Group", preferred):
+			return preferred
+		return frappe.db.get_value("Item Group", {"is_group": 0}) or "All Item Groups"
+
+	def make_items(self) -> str:
+		for code, name, _stock, warranty, series, valuation, _price in UNITS:
+			self.ensure(
+				"Item",
+				{"item_code": code},
+				{
+					"item_name": name,
+					"item_group": self.item_group("Products"),
+					"stock_uom": "Nos",
+					"is_stock_item": 1,
+					"has_serial_no": 1,
+					"serial_no_series": series,
+					"warranty_period": warranty,
+					"valuation_rate": valuation,
+				},
+			)
+		for code, name, valuation, _price, _qty in SPARE_PARTS:
+			self.ensure(
+				"Item",
+				{"item_code": code},
+				{
+					"item_name": name,
+					"item_group": self.item_group("Raw Material"),
+					"stock_uom": "Nos",
+					"is_stock_item": 1,
+					"valuation_rate": valuation,
+				},
+			)
+		code, name, _price = LABOUR_ITEM
+		return self.ensure(
+			"Item",
+			{"item_code": code},
+			{
+				"item_name": name,
+				"item_group": self.item_group("Services"),
+				"stock_uom": "Hour" if frappe.db.exists("UOM", "Hour") else "Nos",
+				"is_stock_item": 0,
+				"include_item_in_manufacturing": 0,
+			},
+		)
+
+	def make_warehouse(self) -> str:
+		parent = frappe.db.get_value(
+			"Warehouse", {"company": self.company, "is_group": 1, "parent_warehouse": ("in", ("", None))}
+		)
+		return self.ensure(
+			"Warehouse",
+			{"warehouse_name": "Spare Parts", "company": self.company},
+			{"parent_warehouse": parent, "is_group": 0},
+		)
+
+	def make_warranty_account(self) -> str:
+		parent = frappe.db.get_value(
+			"Account",
+			{
+				"company": self.company,
+				"root_type": "Expense",
+				"is_group": 1,
+				"account_name": "Indirect Expenses",
+			},
+		) or frappe.db.get_value(
+			"Account", {"company": self.company, "root_type": "Expense", "is_group": 1}, order_by="lft desc"
+		)
+		return self.ensure(
+			"Account",
+			{"account_name": "Warranty Expense", "company": self.company},
+			{"parent_account": parent, "root_type": "Expense", "account_type": "Expense Account"},
+		)
+
+	def make_prices(self):
+		price_list = (
+			frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
+		)
+		if not frappe.db.exists("Price List", price_list):
+			return
+		rows = [(code, price) for code, *_rest, price in UNITS]
+		rows += [(code, price) for code, _name, _valuation, price, _qty in SPARE_PARTS]
+		rows.append((LABOUR_ITEM[0], LABOUR_ITEM[2]))
+		for code, price in rows:
+			self.ensure(
+				"Item Price", {"item_code": code, "price_list": price_list}, {"price_list_rate": price}
+			)
+
+	def make_opening_stock(self, spare_parts_warehouse: str):
+		if frappe.db.exists("Stock Entry", {"remarks": OPENING_STOCK_REMARK, "docstatus": 1}):
+			return
+		units_warehouse = (
+			frappe.db.get_value(
+				"Warehouse", {"company": self.company, "is_group": 0, "warehouse_name": "Stores"}
+			)
+			or spare_parts_warehouse
+		)
+		entry = frappe.new_doc("Stock Entry")
+		entry.update(
+			{
+				"stock_entry_type": "Material Receipt",
+				"purpose": "Material Receipt",
+				"company": self.company,
+				"posting_date": nowdate(),
+				"remarks": OPENING_STOCK_REMARK,
+			}
+		)
+		for code, _name, _stock, _warranty, _series, valuation, _price in UNITS:
+			entry.append(
+				"items",
+				{"item_code": code, "qty": 5, "t_warehouse": units_warehouse, "basic_rate": valuation},
+			)
+		for code, _name, valuation, _price, qty in SPARE_PARTS:
+			entry.append(
+				"items",
+				{
+					"item_code": code,
+					"qty": qty,
+					"t_warehouse": spare_parts_warehouse,
+					"basic_rate": valuation,
+				},
+			)
+		entry.insert(ignore_permissions=True)
+		entry.submit()
+		self.created.append(f"Stock Entry {entry.name} (Material Receipt)")
+
+	def make_people(self):
+		manager_employee = None
+		for user_part, first_name, last_name, roles, designation in PEOPLE:
+			email = f"{user_part}@{DEMO_DOMAIN}"
+			if not frappe.db.exists("User", email):
+				user = frappe.get_doc(
+					{
+						"doctype": "User",
+						"email": email,
+						"first_name": first_name,
+						"last_name": last_name,
+						"language": "zh",
+						"send_welcome_email": 0,
+						"user_type": "System User",
+					}
+				).insert(ignore_permissions=True)
+				user.add_roles(*roles)
+				self.created.append(f"User {email}")
+			if designation and not frappe.db.exists("Designation", designation):
+				self.ensure("Designation", {"designation_name": designation}, {})
+			employee = self.ensure(
+				"Employee",
+				{"user_id": email},
+				{
+					"first_name": first_name,
+					"last_name": last_name,
+					"company": self.company,
+					"gender": "Male" if frappe.db.exists("Gender", "Male") else None,
+					"date_of_birth": add_years(getdate(nowdate()), -30),
+					"date_of_joining": add_years(getdate(nowdate()), -3),
+					"designation": designation,
+					"status": "Active",
+					"reports_to": manager_employee,
+				},
+			)
+			manager_employee = manager_employee or employee
+
+	def update_settings(self, warehouse: str, labour_item: str, account: str):
+		settings = frappe.get_doc("After Sales Settings")
+		wanted = {
+			"default_company": self.company,
+			"spare_parts_warehouse": warehouse,
+			"labour_item": labour_item,
+			"warranty_expense_account": account,
+		}
+		missing = {field: value for field, value in wanted.items() if not settings.get(field)}
+		if settings.default_company and settings.default_company != self.company:
+			return
+		if missing:
+			settings.update(missing)
+			settings.save(ignore_permissions=True)
+			self.created.append(
+				"After Sales Settings: " + ", ".join(settings.meta.get_label(f) for f in missing)
+			)
+
+
+def demo_company() -> str:
+	from erpnext import get_default_company
+
+	company = (
+		frappe.db.get_single_value("After Sales Settings", "default_company")
+		or get_default_company()
+		or frappe.db.get_value("Company", {}, "name", order_by="creation")
+	)
+	if not company:
+		frappe.throw(
+			_("The site has no Company yet: finish the ERPNext setup wizard, then run the demo again")
+		)
+	return company
+
+
+def make_demo() -> list[str]:
+	"""Create the demo data set; return a line for each record it created."""
+	created = Demo(demo_company()).run()
+	frappe.db.commit()
+	return created

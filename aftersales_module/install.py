@@ -1,0 +1,23 @@
+"""Install and test-setup hooks."""
+
+import frappe
+
+from aftersales_module.policy.settings import DEFAULT_DAYS
+
+
+def after_install():
+	store_setting_defaults()
+
+
+def store_setting_defaults():
+	"""Write the procedures' day counts and the site's default company into After Sales Settings
+	where nothing is stored yet, so a fresh install works before anyone opens the settings."""
+	from erpnext import get_default_company
+
+	stored = frappe.db.get_singles_dict("After Sales Settings")
+	for fieldname, days in DEFAULT_DAYS.items():
+		if stored.get(fieldname) is None:
+			frappe.db.set_single_value("After Sales Settings", fieldname, days)
+	company = get_default_company() or frappe.db.get_value("Company", {}, "name", order_by="creation")
+	if company and not stored.get("default_company"):
+		frappe.db.set_single_value("After Sales Settings", "default_company", company)

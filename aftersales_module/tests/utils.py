@@ -1,0 +1,124 @@
+"""Test support for the integration tier: the before_tests hook and small helpers that build real
+ERPNext masters. Tests use these instead of ERPNext's chained `_Test` records, which do not build
+in isolation on a site (a Supplier's party accounts need Account records made later in the chain)."""
+
+import frappe
+from frappe.utils import getdate, nowdate
+
+TEST_COMPANY = "_AS Test Company"
+TEST_COMPANY_ABBR = "_ASC"
+OTHER_COMPANY = "_AS Test Company 2"
+OTHER_COMPANY_ABBR = "_AS2"
+SPARE_PART = "_AS Test Spare Part"
+SERVICE_ITEM = "_AS Test Labour"
+SERIAL_ITEM = "_AS Test Serialized Unit"
+CUSTOMER = "_AS Test Customer"
+
+
+def before_tests():
+	"""Finish ERPNext's setup if the site has none, then add the masters our tests stand on."""
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	from aftersales_module.install import store_setting_defaults
+
+	erpnext_before_tests()
+	frappe.flags.skip_test_records = True
+	make_test_masters()
+	store_setting_defaults()
+	frappe.db.commit()
+
+
+def make_company(name: str, abbr: str) -> str:
+	if not frappe.db.exists("Company", name):
+		reference = frappe.get_doc("Company", frappe.db.get_value("Company", {}, "name", order_by="creation"))
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": name,
+				"abbr": abbr,
+				"country": reference.country,
+				"default_currency": reference.default_currency,
+				"chart_of_accounts": "Standard",
+				"create_chart_of_accounts_based_on": "Standard Template",
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_item(item_code: str, **values) -> str:
+	if not frappe.db.exists("Item", item_code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": item_code,
+				"item_name": item_code,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}) or "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": 1,
+				**values,
+			}
+		).insert(ignore_permissions=True)
+	return item_code
+
+
+def make_test_masters():
+	make_company(TEST_COMPANY, TEST_COMPANY_ABBR)
+	make_company(OTHER_COMPANY, OTHER_COMPANY_ABBR)
+	make_item(SPARE_PART, valuation_rate=100)
+	make_item(SERVICE_ITEM, is_stock_item=0)
+	make_item(SERIAL_ITEM, has_serial_no=1, serial_no_series="ASTU-.#####", warranty_period="365")
+	if not frappe.db.exists("Customer", CUSTOMER):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": CUSTOMER,
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+			}
+		).insert(ignore_permissions=True)
+
+
+def warehouse(company_abbr: str = TEST_COMPANY_ABBR, name: str = "Stores") -> str:
+	return f"{name} - {company_abbr}"
+
+
+def expense_account(company: str = TEST_COMPANY) -> str:
+	return frappe.db.get_value(
+		"Account", {"company": company, "root_type": "Expense", "is_group": 0, "disabled": 0}
+	)
+
+
+def make_user(email: str, roles: list[str], user_type: str = "System User") -> str:
+	"""A user holding exactly `roles` (the standard All/Guest aside)."""
+	if frappe.db.exists("User", email):
+		user = frappe.get_doc("User", email)
+	else:
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"send_welcome_email": 0,
+				"user_type": user_type,
+			}
+		).insert(ignore_permissions=True)
+	user.set("roles", [])
+	for role in roles:
+		user.append("roles", {"role": role})
+	user.user_type = user_type
+	user.save(ignore_permissions=True)
+	frappe.clear_cache(user=email)
+	return email
+
+
+def compile_translations():
+	"""Compile zh.po to the .mo Frappe reads (bench build does this too) and drop cached translations."""
+	from frappe.gettext.translate import compile_translations as compile_po
+	from frappe.translate import clear_cache
+
+	compile_po("aftersales_module", "zh", force=True)
+	clear_cache()
+
+
+def today():
+	return getdate(nowdate())
