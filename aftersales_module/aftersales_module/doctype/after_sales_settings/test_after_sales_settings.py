@@ -30,6 +30,19 @@ class TestAfterSalesSettings(FrappeTestCase):
 		cls.website_user = make_user("as-settings-web@example.com", [], user_type="Website User")
 		compile_translations()
 
+	def setUp(self):
+		# Start each test from settings that name only the test company (the demo may have filled them).
+		frappe.db.set_single_value(
+			"After Sales Settings",
+			{
+				"default_company": TEST_COMPANY,
+				"spare_parts_warehouse": None,
+				"warranty_expense_account": None,
+				"labour_item": None,
+				"alert_webhook_url": None,
+			},
+		)
+
 	def tearDown(self):
 		frappe.set_user("Administrator")
 
