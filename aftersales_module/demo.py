@@ -62,6 +62,7 @@ class Demo:
 		self.make_opening_stock(warehouse)
 		self.make_people()
 		self.update_settings(warehouse, labour_item, account)
+		self.make_complaints()
 		return self.created
 
 	def make_customers(self):
@@ -254,6 +255,114 @@ class Demo:
 			self.created.append(
 				"After Sales Settings: " + ", ".join(settings.meta.get_label(f) for f in missing)
 			)
+
+	def make_complaints(self):
+		from frappe.model.workflow import apply_workflow
+		from frappe.utils import add_days, now_datetime
+
+		from aftersales_module.install import seed_complaint_setup
+
+		seed_complaint_setup()
+		manager = f"{PEOPLE[0][0]}@{DEMO_DOMAIN}"
+		pump_serial = frappe.db.get_value("Serial No", {"item_code": UNITS[0][0]}, order_by="name")
+		department = self.ensure(
+			"Department",
+			{"department_name": "售后服务部", "company": self.company},
+			{"parent_department": "All Departments"},
+		)
+		classify = {"validity": "Valid", "responsible_department": department}
+		for case in COMPLAINTS:
+			if frappe.db.exists("Complaint Record", {"subject": case["subject"]}):
+				continue
+			values = dict(case["values"])
+			days_ago = values.pop("days_ago", 0)
+			if values.pop("pump", False):
+				values["serial_no"] = pump_serial
+			doc = frappe.get_doc(
+				{
+					"doctype": "Complaint Record",
+					"company": self.company,
+					"subject": case["subject"],
+					"customer": CUSTOMERS[case["customer"]][0],
+					"handler": manager,
+					"registered_on": add_days(now_datetime(), -days_ago),
+					**values,
+				}
+			).insert(ignore_permissions=True)
+			for action in case["actions"]:
+				if action == "Classify":
+					doc = apply_workflow(doc, action)
+					doc.update(classify | case.get("classification", {}))
+					doc.save(ignore_permissions=True)
+					continue
+				if action == "Propose Solution":
+					doc.proposed_solution = "更换机械密封组件并校正泵轴"
+					doc.save(ignore_permissions=True)
+				if action == "Customer Agrees":
+					doc.customer_agreed_by = "王经理"
+					doc.save(ignore_permissions=True)
+				if action == "Record Return Visit":
+					doc.customer_feedback = "问题已解决，满意"
+					doc.satisfaction = "Satisfied"
+					doc.save(ignore_permissions=True)
+				doc = apply_workflow(doc, action)
+			self.created.append(f"Complaint Record {doc.name} ({doc.status})")
+
+
+TO_ASSIGNED = ["Classify", "Assign"]
+TO_PROPOSED = [*TO_ASSIGNED, "Start Investigation", "Propose Solution"]
+TO_CLOSED = [*TO_PROPOSED, "Approve", "Customer Agrees", "Execute", "Resolve", "Record Return Visit", "Close"]
+COMPLAINTS = [
+	{
+		"subject": "排水泵机械密封漏水 Drainage pump leaks at the mechanical seal",
+		"customer": 0,
+		"values": {"pump": True, "channel": "Hotline", "customer_demand": "三天内上门维修"},
+		"classification": {
+			"complaint_type": "Product Quality",
+			"quality_sub_type": "Product Fault",
+			"complaint_category": "Product Quality",
+		},
+		"actions": [*TO_ASSIGNED, "Start Investigation"],
+	},
+	{
+		"subject": "空调安装后噪音大 Air conditioner noisy after installation",
+		"customer": 2,
+		"values": {"channel": "Instant Message"},
+		"classification": {"complaint_type": "Service", "complaint_category": "Delivery and Installation"},
+		"actions": TO_PROPOSED,
+	},
+	{
+		"subject": "小区多户停水 Water outage in several units of the estate",
+		"customer": 1,
+		"values": {"channel": "Walk-in", "households_affected": 5},
+		"actions": [],
+	},
+	{
+		"subject": "维修人员服务态度差 Technician was rude on site",
+		"customer": 2,
+		"values": {"channel": "Phone", "days_ago": 10},
+		"classification": {"complaint_type": "Service", "complaint_category": "Staff Attitude"},
+		"actions": TO_CLOSED,
+	},
+	{
+		"subject": "收费标准不明确 Charges were not explained",
+		"customer": 1,
+		"values": {"channel": "Letter"},
+		"classification": {
+			"complaint_type": "Suggestion",
+			"validity": "Invalid",
+			"validity_reason": "收费已按统一价目表执行，已书面答复客户",
+		},
+		"actions": ["Classify", "Mark Invalid"],
+	},
+	{
+		"subject": "叶轮磨损返修未完成 Impeller repair still not finished",
+		"customer": 0,
+		"values": {"channel": "Email", "days_ago": 20},
+		"classification": {"complaint_type": "Service", "complaint_category": "Repair"},
+		"actions": TO_ASSIGNED,
+	},
+]
 
 
 def demo_company() -> str:

@@ -1,12 +1,37 @@
-"""Install and test-setup hooks."""
+"""Install hooks and the records a new site starts with."""
 
 import frappe
+from frappe import _
 
+from aftersales_module.policy.escalation import DEFAULT_CHAIN, DEFAULT_REPLY_DAYS, major_chain
 from aftersales_module.policy.settings import DEFAULT_DAYS
+
+# 002/5 lists the categories property and service companies use; 001/1 adds product quality.
+COMPLAINT_CATEGORIES = (
+	("Product Quality", "产品质量"),
+	("Repair", "维修"),
+	("Delivery and Installation", "送货安装"),
+	("Staff Attitude", "服务态度"),
+	("Hygiene", "卫生"),
+	("Facilities", "设施"),
+	("Security", "安全"),
+	("Billing and Finance", "收费财务"),
+)
+
+
+def default_level_targets():
+	"""002/8: branch 5 days -> market department 7 days -> deputy GM -> GM; reply within 15 days.
+	(label, target role or the number of steps up the handler's reporting line)"""
+	return (
+		(_("Market Department"), "After Sales Manager"),
+		(_("Deputy General Manager"), 2),
+		(_("General Manager"), 3),
+	)
 
 
 def after_install():
 	store_setting_defaults()
+	seed_complaint_setup()
 
 
 def store_setting_defaults():
@@ -21,3 +46,58 @@ def store_setting_defaults():
 	company = get_default_company() or frappe.db.get_value("Company", {}, "name", order_by="creation")
 	if company and not stored.get("default_company"):
 		frappe.db.set_single_value("After Sales Settings", "default_company", company)
+
+
+def _level_rows(chain, targets):
+	rows = []
+	for level, (label, target) in zip(chain, targets, strict=True):
+		row = {
+			"level_label": label,
+			"after_value": level.after,
+			"after_unit": level.unit,
+			"since": level.since,
+			"notify_email": 1,
+			"notify_desk": 1,
+			"notify_webhook": 1,
+			"assign": 1,
+		}
+		if isinstance(target, int):
+			row.update({"target_type": "Handler's Manager", "manager_steps": target})
+		else:
+			row.update({"target_type": "Role", "target_role": target})
+		rows.append(row)
+	return rows
+
+
+def seed_complaint_setup():
+	"""Complaint categories and the default escalation chains, unless the site has them already."""
+	for category, description in COMPLAINT_CATEGORIES:
+		if not frappe.db.exists("Complaint Category", category):
+			frappe.get_doc(
+				{"doctype": "Complaint Category", "category_name": category, "description": description}
+			).insert(ignore_permissions=True)
+
+	if frappe.db.exists("Escalation Policy", {"document_type": "Complaint Record"}):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "Escalation Policy",
+			"policy_name": _("Complaint - Standard Chain"),
+			"document_type": "Complaint Record",
+			"reply_deadline_days": DEFAULT_REPLY_DAYS,
+			"levels": _level_rows(DEFAULT_CHAIN, default_level_targets()),
+		}
+	).insert(ignore_permissions=True)
+	frappe.get_doc(
+		{
+			"doctype": "Escalation Policy",
+			"policy_name": _("Complaint - Major"),
+			"document_type": "Complaint Record",
+			"severity": "Major",
+			"reply_deadline_days": DEFAULT_REPLY_DAYS,
+			"levels": _level_rows(
+				major_chain(),
+				((_("After Sales Manager (at once)"), "After Sales Manager"), *default_level_targets()),
+			),
+		}
+	).insert(ignore_permissions=True)

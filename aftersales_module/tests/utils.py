@@ -24,6 +24,7 @@ def before_tests():
 	erpnext_before_tests()
 	frappe.flags.skip_test_records = True
 	make_test_masters()
+	make_outgoing_email_account()
 	store_setting_defaults()
 	frappe.db.commit()
 
@@ -78,6 +79,26 @@ def make_test_masters():
 		).insert(ignore_permissions=True)
 
 
+def make_outgoing_email_account():
+	"""Tests queue mail (Frappe never sends it under tests); the queue needs an outgoing account."""
+	if not frappe.db.exists("Email Account", "_AS Test Outgoing"):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": "_AS Test Outgoing",
+				"email_id": "aftersales-test@example.com",
+				"service": "",
+				"smtp_server": "localhost",
+				"smtp_port": 2525,
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"enable_incoming": 0,
+				"login_id_is_different": 0,
+				"no_smtp_authentication": 1,
+			}
+		).insert(ignore_permissions=True)
+
+
 def warehouse(company_abbr: str = TEST_COMPANY_ABBR, name: str = "Stores") -> str:
 	return f"{name} - {company_abbr}"
 
@@ -122,3 +143,72 @@ def compile_translations():
 
 def today():
 	return getdate(nowdate())
+
+
+def make_department(name: str = "_AS Service", company: str = TEST_COMPANY) -> str:
+	abbr = frappe.get_cached_value("Company", company, "abbr")
+	full_name = f"{name} - {abbr}"
+	if not frappe.db.exists("Department", full_name):
+		frappe.get_doc(
+			{
+				"doctype": "Department",
+				"department_name": name,
+				"company": company,
+				"parent_department": "All Departments",
+			}
+		).insert(ignore_permissions=True)
+	return full_name
+
+
+def make_employee(user: str, reports_to: str | None = None, company: str = TEST_COMPANY) -> str:
+	"""An active employee for `user`, reporting to the employee of `reports_to` (a user)."""
+	manager = frappe.db.get_value("Employee", {"user_id": reports_to}) if reports_to else None
+	name = frappe.db.get_value("Employee", {"user_id": user})
+	if name:
+		frappe.db.set_value("Employee", name, "reports_to", manager)
+		return name
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Employee",
+				"first_name": user.split("@")[0],
+				"gender": frappe.db.get_value("Gender", {}) or None,
+				"date_of_birth": "1990-01-01",
+				"date_of_joining": "2020-01-01",
+				"company": company,
+				"status": "Active",
+				"user_id": user,
+				"reports_to": manager,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def make_customer(name: str) -> str:
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": name,
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_complaint(**values):
+	"""A Complaint Record for the test company, saved as the session user."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Complaint Record",
+			"company": TEST_COMPANY,
+			"customer": CUSTOMER,
+			"subject": "Pump leaks at the shaft seal",
+			"channel": "Phone",
+			**values,
+		}
+	)
+	return doc.insert()

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint
 
 from aftersales_module.policy import settings as settings_policy
+from aftersales_module.validation import check_field_types
 
 
 class AfterSalesSettings(Document):
@@ -31,6 +32,9 @@ class AfterSalesSettings(Document):
 		spare_parts_warehouse: DF.Link | None
 		warranty_expense_account: DF.Link | None
 	# end: auto-generated types
+
+	def before_validate(self):
+		check_field_types(self)
 
 	def validate(self):
 		problems = settings_policy.check_day_settings(

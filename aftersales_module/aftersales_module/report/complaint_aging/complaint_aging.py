@@ -1,0 +1,71 @@
+# Copyright (c) 2026, aftersales_module developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Sum
+from frappe.utils import now_datetime
+from pypika.functions import DateDiff
+
+from aftersales_module.escalation import ACTIVE_COMPLAINT_STATUSES
+from aftersales_module.policy.complaint import AGE_BUCKETS
+from aftersales_module.reports import filtered
+
+
+def bucket_term(table, now):
+	"""The age bucket of each case, computed in SQL from the same bounds as policy.AGE_BUCKETS."""
+	age = DateDiff(now, table.registered_on)
+	case = Case()
+	for _low, high, label in AGE_BUCKETS:
+		case = case.when(age <= high, label) if high is not None else case.else_(label)
+	return case
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	table = frappe.qb.DocType("Complaint Record")
+	bucket = bucket_term(table, now_datetime().date())
+	query = (
+		frappe.qb.from_(table)
+		.select(
+			bucket.as_("bucket"),
+			Count("*").as_("open"),
+			Sum(table.is_overdue).as_("overdue"),
+			Sum(Case().when(table.severity == "Major", 1).else_(0)).as_("major"),
+			Sum(Case().when(table.escalation_level > 0, 1).else_(0)).as_("escalated"),
+		)
+		.where(table.status.isin(ACTIVE_COMPLAINT_STATUSES))
+		.groupby(bucket)
+	)
+	found = {row.bucket: row for row in filtered(query, table, filters).run(as_dict=True)}
+	data = []
+	for _low, _high, label in AGE_BUCKETS:
+		row = found.get(label) or {}
+		data.append(
+			{
+				"bucket": _(label),
+				"open": int(row.get("open") or 0),
+				"overdue": int(row.get("overdue") or 0),
+				"major": int(row.get("major") or 0),
+				"escalated": int(row.get("escalated") or 0),
+			}
+		)
+	columns = [
+		{"fieldname": "bucket", "label": _("Age"), "fieldtype": "Data", "width": 140},
+		{"fieldname": "open", "label": _("Open Complaints"), "fieldtype": "Int", "width": 140},
+		{"fieldname": "overdue", "label": _("Overdue"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "major", "label": _("Major"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "escalated", "label": _("Escalated"), "fieldtype": "Int", "width": 110},
+	]
+	chart = {
+		"data": {
+			"labels": [row["bucket"] for row in data],
+			"datasets": [
+				{"name": _("Open Complaints"), "values": [row["open"] for row in data]},
+				{"name": _("Overdue"), "values": [row["overdue"] for row in data]},
+			],
+		},
+		"type": "bar",
+	}
+	return columns, data, None, chart

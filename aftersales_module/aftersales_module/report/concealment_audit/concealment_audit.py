@@ -1,0 +1,58 @@
+# Copyright (c) 2026, aftersales_module developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, Sum
+
+from aftersales_module.policy.complaint import concealment_rate
+from aftersales_module.reports import filtered
+
+
+def execute(filters=None):
+	"""Overdue complaints per handler, and how many of them the handler never escalated by hand
+	(requirements 001/10: hiding an unresolved complaint from the supervisor is fined each time)."""
+	filters = frappe._dict(filters or {})
+	table = frappe.qb.DocType("Complaint Record")
+	log = frappe.qb.DocType("Complaint Record Escalation")
+	reported = (
+		frappe.qb.from_(log)
+		.select(log.parent)
+		.distinct()
+		.where(log.parenttype == "Complaint Record")
+		.where(log.is_manual == 1)
+	)
+	query = (
+		frappe.qb.from_(table)
+		.select(
+			table.handler,
+			Count("*").as_("overdue"),
+			Sum(Case().when(table.name.notin(reported), 1).else_(0)).as_("not_escalated"),
+		)
+		.where(table.is_overdue == 1)
+		.groupby(table.handler)
+	)
+	rows = filtered(query, table, filters).run(as_dict=True)
+	data = [
+		{
+			"handler": row.handler,
+			"overdue": row.overdue,
+			"not_escalated": int(row.not_escalated or 0),
+			"rate": concealment_rate(row.overdue, int(row.not_escalated or 0)),
+		}
+		for row in rows
+	]
+	data.sort(key=lambda row: (-row["not_escalated"], -row["rate"], row["handler"] or ""))
+	columns = [
+		{"fieldname": "handler", "label": _("Handler"), "fieldtype": "Link", "options": "User", "width": 220},
+		{"fieldname": "overdue", "label": _("Overdue Complaints"), "fieldtype": "Int", "width": 150},
+		{
+			"fieldname": "not_escalated",
+			"label": _("Overdue, Never Escalated by the Handler"),
+			"fieldtype": "Int",
+			"width": 260,
+		},
+		{"fieldname": "rate", "label": _("Concealment Rate %"), "fieldtype": "Percent", "width": 160},
+	]
+	return columns, data
