@@ -21,6 +21,7 @@ from frappe.utils import get_datetime, get_url_to_form, getdate, now_datetime
 from frappe.utils.nestedset import get_ancestors_of
 
 from aftersales_module import webhooks
+from aftersales_module.bulk import insert_rows, update_rows
 from aftersales_module.policy.complaint import pick_policy
 from aftersales_module.policy.escalation import (
 	Calendar,
@@ -231,6 +232,11 @@ class Batch:
 	digests: dict = field(default_factory=lambda: defaultdict(list))
 	assigned: dict = field(default_factory=dict)
 
+	def __post_init__(self):
+		# Translated once per batch, not once per escalation.
+		self.doctype_label = _(self.doctype)
+		self.subject_template = _("{0} {1} escalated to {2}: {3}")
+
 	def escalate(
 		self, row, from_level, level, level_row, recipients, due_at, reason, manual=False, user=None
 	):
@@ -260,9 +266,7 @@ class Batch:
 			}
 		)
 		title = row.get(self.config.title_field) or row.name
-		subject = _("{0} {1} escalated to {2}: {3}").format(
-			_(self.doctype), row.name, level_row.level_label, title
-		)
+		subject = self.subject_template.format(self.doctype_label, row.name, level_row.level_label, title)
 		if level_row.assign:
 			assigned = self.assigned.setdefault(row.name, set(json.loads(row.get("_assign") or "[]")))
 			for user_id in recipients:
@@ -288,7 +292,15 @@ class Batch:
 		self.write_notifications(meta_values)
 		for name, users in self.assigned.items():
 			self.updates.setdefault(name, {})["_assign"] = json.dumps(sorted(users))
-		frappe.db.bulk_update(self.doctype, self.updates, chunk_size=500)
+		# Rows that change the same columns go in one statement per chunk.
+		groups = defaultdict(dict)
+		for name, values in self.updates.items():
+			columns = tuple(sorted(values))
+			groups[columns][name] = tuple(values[column] for column in columns)
+		for columns, rows in groups.items():
+			update_rows(
+				self.doctype, list(columns), rows, {"modified": self.now, "modified_by": "Administrator"}
+			)
 		self.send_digests()
 
 	def write_logs(self, meta_values):
@@ -308,95 +320,59 @@ class Batch:
 				.run()
 			):
 				next_idx[parent] = idx or 0
-		fields = [
-			"name",
-			*meta_values,
-			"parenttype",
-			"parentfield",
-			"idx",
-			*self.logs[0].keys(),
-		]
+		fields = ["name", "idx", *self.logs[0].keys()]
 		values = []
 		for entry in self.logs:
 			next_idx[entry["parent"]] += 1
-			values.append(
-				(
-					frappe.generate_hash(length=12),
-					*meta_values.values(),
-					self.doctype,
-					self.config.log_field,
-					next_idx[entry["parent"]],
-					*entry.values(),
-				)
-			)
-		frappe.db.bulk_insert(self.config.log_doctype, fields, values)
+			values.append((frappe.generate_hash(length=12), next_idx[entry["parent"]], *entry.values()))
+		constants = {**meta_values, "parenttype": self.doctype, "parentfield": self.config.log_field}
+		insert_rows(self.config.log_doctype, fields, values, constants)
 
 	def write_todos(self, meta_values):
 		if not self.todos:
 			return
-		fields = [
-			"name",
-			*meta_values,
-			"status",
-			"priority",
-			"date",
-			"allocated_to",
-			"description",
-			"reference_type",
-			"reference_name",
-			"assigned_by",
-		]
+		fields = ["name", "priority", "allocated_to", "description", "reference_name"]
 		values = [
 			(
 				frappe.generate_hash(length=12),
-				*meta_values.values(),
-				"Open",
 				"High" if row.get("severity") == "Major" else "Medium",
-				getdate(self.now),
 				user_id,
 				subject,
-				self.doctype,
 				row.name,
-				"Administrator",
 			)
 			for row, user_id, subject in self.todos
 		]
-		frappe.db.bulk_insert("ToDo", fields, values)
+		constants = {
+			**meta_values,
+			"status": "Open",
+			"date": getdate(self.now),
+			"reference_type": self.doctype,
+			"assigned_by": "Administrator",
+		}
+		insert_rows("ToDo", fields, values, constants)
 
 	def write_notifications(self, meta_values):
 		if not self.notifications:
 			return
-		fields = [
-			"name",
-			*meta_values,
-			"subject",
-			"email_content",
-			"for_user",
-			"type",
-			"document_type",
-			"document_name",
-			"from_user",
-			"read",
-		]
+		fields = ["name", "subject", "email_content", "for_user", "document_name"]
 		values = [
-			(
-				frappe.generate_hash(length=12),
-				*meta_values.values(),
-				subject,
-				reason,
-				user_id,
-				"Alert",
-				self.doctype,
-				row.name,
-				"Administrator",
-				0,
-			)
+			(frappe.generate_hash(length=12), subject, reason, user_id, row.name)
 			for row, user_id, subject, reason in self.notifications
 		]
-		frappe.db.bulk_insert("Notification Log", fields, values)
+		constants = {
+			**meta_values,
+			"type": "Alert",
+			"document_type": self.doctype,
+			"from_user": "Administrator",
+			"read": 0,
+		}
+		insert_rows("Notification Log", fields, values, constants)
 
 	def send_digests(self):
-		if self.digests and not outgoing_email_configured():
+		"""Queue one digest email per recipient as a background job, after the sweep commits."""
+		if not self.digests:
+			return
+		if not outgoing_email_configured():
 			frappe.log_error(
 				title=_("After-sales escalation emails not sent"),
 				message=_(
@@ -404,29 +380,42 @@ class Batch:
 				).format(len(self.digests)),
 			)
 			return
-		for user_id, entries in self.digests.items():
-			lines = "".join(
-				"<tr><td><a href='{url}'>{name}</a></td><td>{title}</td><td>{level}</td><td>{reason}</td></tr>".format(
-					url=get_url_to_form(self.doctype, row.name),
-					name=frappe.utils.escape_html(row.name),
-					title=frappe.utils.escape_html(row.get(self.config.title_field) or ""),
-					level=frappe.utils.escape_html(level_label),
-					reason=frappe.utils.escape_html(reason),
+		digests = {
+			user_id: [
+				(row.name, row.get(self.config.title_field) or "", level_label, reason)
+				for row, level_label, reason in entries
+			]
+			for user_id, entries in self.digests.items()
+		}
+		frappe.enqueue(
+			send_digests,
+			queue="short",
+			doctype=self.doctype,
+			digests=digests,
+			enqueue_after_commit=True,
+			now=bool(frappe.flags.in_test),
+		)
+
+
+def send_digests(doctype: str, digests: dict) -> None:
+	"""One email per recipient listing the cases escalated to them."""
+	for user_id, entries in digests.items():
+		lines = "".join(
+			f"<tr><td><a href='{get_url_to_form(doctype, name)}'>{frappe.utils.escape_html(name)}</a></td><td>{frappe.utils.escape_html(title)}</td><td>{frappe.utils.escape_html(level_label)}</td><td>{frappe.utils.escape_html(reason)}</td></tr>"
+			for name, title, level_label, reason in entries[:DIGEST_LINES]
+		)
+		more = len(entries) - DIGEST_LINES
+		frappe.sendmail(
+			recipients=[user_id],
+			subject=_("{0} after-sales cases escalated to you").format(len(entries)),
+			message=(
+				"<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>".format(
+					_("Document"), _("Subject"), _("Level"), _("Reason"), lines
 				)
-				for row, level_label, reason in entries[:DIGEST_LINES]
-			)
-			more = len(entries) - DIGEST_LINES
-			frappe.sendmail(
-				recipients=[user_id],
-				subject=_("{0} after-sales cases escalated to you").format(len(entries)),
-				message=(
-					"<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>".format(
-						_("Document"), _("Subject"), _("Level"), _("Reason"), lines
-					)
-					+ (f"<p>{_('and {0} more').format(more)}</p>" if more > 0 else "")
-				),
-				delayed=True,
-			)
+				+ ("<p>" + _("and {0} more").format(more) + "</p>" if more > 0 else "")
+			),
+			delayed=True,
+		)
 
 
 def outgoing_email_configured() -> bool:
@@ -473,6 +462,8 @@ def escalate_due(doctype: str, now: datetime | None = None, names: list[str] | N
 	policies: dict[str, LoadedPolicy] = {}
 	recipients = Recipients()
 	fired = 0
+	reason_template = _("Unresolved {0} after {1} {2} (since {3})")
+	label = {value: _(value) for value in (doctype, "Hours", "Days", "Creation", "Previous Level")}
 	for row in rows:
 		policy = policies.get(row.escalation_policy) or policies.setdefault(
 			row.escalation_policy, load_policy(row.escalation_policy)
@@ -489,8 +480,11 @@ def escalate_due(doctype: str, now: datetime | None = None, names: list[str] | N
 		for level, due_at in zip(due.levels, due.due_at, strict=True):
 			level_row = policy.rows[level.number]
 			users, note = recipients.for_level(level_row, row.handler)
-			reason = _("Unresolved {0} after {1} {2} (since {3})").format(
-				_(doctype), f"{level_row.after_value or 0:g}", _(level_row.after_unit), _(level_row.since)
+			reason = reason_template.format(
+				label[doctype],
+				f"{level_row.after_value or 0:g}",
+				label[level_row.after_unit],
+				label[level_row.since],
 			)
 			batch.escalate(
 				row, last_level, level, level_row, users, due_at, f"{reason}; {note}" if note else reason

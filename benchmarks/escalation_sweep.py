@@ -27,7 +27,8 @@ def main():
 
 	import frappe
 
-	frappe.init(site=args.site, sites_path=args.sites_path)
+	os.chdir(args.sites_path)  # Frappe writes its logs relative to the sites folder
+	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()
 	frappe.set_user("Administrator")
 	try:
@@ -48,7 +49,7 @@ def run(args):
 	)
 	company = frappe.db.get_value("Company", {}, "name")
 	now = now_datetime()
-	due_every = max(int(round(1 / args.due_share)), 1)
+	due_every = max(round(1 / args.due_share), 1)
 	fields = [
 		"name",
 		"creation",

@@ -29,6 +29,13 @@ class TestAfterSalesWorkspace(FrappeTestCase):
 		content = get_desktop_page(json.dumps({"name": page.name, "title": page.title, "public": 1}))
 		links = [link.link_to for card in content["cards"]["items"] for link in card["links"]]
 		self.assertIn("After Sales Settings", links)
+		for target in ("Complaint Record", "Escalation Policy", "Complaint Statistics", "Complaint Aging"):
+			self.assertIn(target, links)
+		self.assertNotIn("Concealment Audit", links, "the concealment audit is for managers")
+		cards = [card.number_card_name for card in content["number_cards"]["items"]]
+		self.assertEqual(
+			sorted(cards), ["Complaints Escalated Today", "Open Complaints", "Overdue Complaints"]
+		)
 		shortcuts = [s.link_to for s in content["shortcuts"]["items"]]
 		self.assertIn("After Sales Settings", shortcuts)
 

@@ -6,11 +6,14 @@ from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import now_datetime
-from pypika.functions import DateDiff
+from pypika.terms import CustomFunction
 
 from aftersales_module.escalation import ACTIVE_COMPLAINT_STATUSES
 from aftersales_module.policy.complaint import AGE_BUCKETS
 from aftersales_module.reports import filtered
+
+
+DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 
 
 def bucket_term(table, now):
