@@ -12,7 +12,6 @@ from aftersales_module.escalation import ACTIVE_COMPLAINT_STATUSES
 from aftersales_module.policy.complaint import AGE_BUCKETS
 from aftersales_module.reports import filtered
 
-
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 
 
