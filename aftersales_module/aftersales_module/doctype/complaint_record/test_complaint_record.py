@@ -369,6 +369,8 @@ class TestComplaintRecord(FrappeTestCase):
 		with self.assertRaises(exception) as caught:
 			make_complaint(**values)
 		self.assertEqual(frappe.db.count("Complaint Record"), before)
+		status = getattr(caught.exception, "http_status_code", 500)
+		self.assertTrue(400 <= status < 500, f"{values} gave HTTP {status}, not a 4xx")
 		return str(caught.exception)
 
 	def test_bad_input_is_refused_with_a_message(self):
