@@ -68,15 +68,7 @@ def make_test_masters():
 	make_item(SPARE_PART, valuation_rate=100)
 	make_item(SERVICE_ITEM, is_stock_item=0)
 	make_item(SERIAL_ITEM, has_serial_no=1, serial_no_series="ASTU-.#####", warranty_period="365")
-	if not frappe.db.exists("Customer", CUSTOMER):
-		frappe.get_doc(
-			{
-				"doctype": "Customer",
-				"customer_name": CUSTOMER,
-				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
-				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
-			}
-		).insert(ignore_permissions=True)
+	make_customer(CUSTOMER)
 
 
 def make_outgoing_email_account():

@@ -57,7 +57,7 @@ frappe.ui.form.on("Complaint Record", {
 			);
 		}
 		if (open && frm.perm[0] && frm.perm[0].write) {
-			frm.add_custom_button(__("Escalate"), () => escalate(frm), __("Actions"));
+			frm.add_custom_button(__("Escalate"), () => escalate(frm));
 		}
 	},
 });
