@@ -13,9 +13,40 @@ require_type_annotated_api_methods = True
 after_install = "aftersales_module.install.after_install"
 before_tests = "aftersales_module.tests.utils.before_tests"
 
+doc_events = {
+	"Stock Entry": {
+		"validate": "aftersales_module.integrations.erpnext.stock_entry.validate",
+		"on_submit": "aftersales_module.integrations.erpnext.stock_entry.on_submit",
+		"on_cancel": "aftersales_module.integrations.erpnext.stock_entry.on_cancel",
+	},
+	"Sales Invoice": {
+		"validate": "aftersales_module.integrations.erpnext.sales_invoice.validate",
+		"before_submit": "aftersales_module.integrations.erpnext.sales_invoice.before_submit",
+		"on_submit": "aftersales_module.integrations.erpnext.sales_invoice.on_submit",
+		"on_cancel": "aftersales_module.integrations.erpnext.sales_invoice.on_cancel",
+	},
+}
+
+permission_query_conditions = {
+	"Repair Job": "aftersales_module.aftersales_module.doctype.repair_job.repair_job.get_permission_query_conditions",
+}
+has_permission = {
+	"Repair Job": "aftersales_module.aftersales_module.doctype.repair_job.repair_job.has_permission",
+}
+
 fixtures = [
 	{
 		"dt": "Role",
 		"filters": [["name", "in", ["After Sales Manager", "After Sales User", "Service Technician"]]],
+	},
+	{
+		"dt": "Custom Field",
+		"filters": [
+			[
+				"name",
+				"in",
+				["Stock Entry-repair_job", "Stock Entry Detail-repair_job_part", "Sales Invoice-repair_job"],
+			]
+		],
 	},
 ]

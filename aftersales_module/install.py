@@ -2,6 +2,7 @@
 
 import frappe
 
+from aftersales_module.policy.repair import DEFAULT_DISCOUNT_APPROVAL_PERCENT
 from aftersales_module.policy.settings import DEFAULT_DAYS
 
 
@@ -18,6 +19,10 @@ def store_setting_defaults():
 	for fieldname, days in DEFAULT_DAYS.items():
 		if stored.get(fieldname) is None:
 			frappe.db.set_single_value("After Sales Settings", fieldname, days)
+	if stored.get("discount_approval_percent") is None:
+		frappe.db.set_single_value(
+			"After Sales Settings", "discount_approval_percent", DEFAULT_DISCOUNT_APPROVAL_PERCENT
+		)
 	company = get_default_company() or frappe.db.get_value("Company", {}, "name", order_by="creation")
 	if company and not stored.get("default_company"):
 		frappe.db.set_single_value("After Sales Settings", "default_company", company)

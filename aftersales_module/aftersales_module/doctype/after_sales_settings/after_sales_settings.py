@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint
+from frappe.utils import cint, flt
 
 from aftersales_module.policy import settings as settings_policy
 
@@ -22,6 +22,7 @@ class AfterSalesSettings(Document):
 		alert_webhook_url: DF.Data | None
 		contract_renewal_reminder_days: DF.Int
 		default_company: DF.Link | None
+		discount_approval_percent: DF.Percent
 		first_return_visit_days: DF.Int
 		free_maintenance_reminder_days: DF.Int
 		labour_item: DF.Link | None
@@ -46,6 +47,10 @@ class AfterSalesSettings(Document):
 				title=_("Invalid After Sales Settings"),
 			)
 		self.alert_webhook_url = (self.alert_webhook_url or "").strip() or None
+		if not 0 <= flt(self.discount_approval_percent) <= 100:
+			frappe.throw(
+				_("{0} must be between 0 and 100").format(_(self.meta.get_label("discount_approval_percent")))
+			)
 		self.validate_company_links()
 
 	def validate_company_links(self):
