@@ -19,12 +19,22 @@ doc_events = {
 		"on_submit": "aftersales_module.integrations.erpnext.stock_entry.on_submit",
 		"on_cancel": "aftersales_module.integrations.erpnext.stock_entry.on_cancel",
 	},
+	"Delivery Note": {
+		"on_submit": "aftersales_module.integrations.erpnext.delivery_note.on_submit",
+		"on_cancel": "aftersales_module.integrations.erpnext.delivery_note.on_cancel",
+	},
 	"Sales Invoice": {
 		"validate": "aftersales_module.integrations.erpnext.sales_invoice.validate",
 		"before_submit": "aftersales_module.integrations.erpnext.sales_invoice.before_submit",
 		"on_submit": "aftersales_module.integrations.erpnext.sales_invoice.on_submit",
 		"on_cancel": "aftersales_module.integrations.erpnext.sales_invoice.on_cancel",
 	},
+}
+
+scheduler_events = {
+	"daily": [
+		"aftersales_module.aftersales_module.doctype.warranty_registration.warranty_registration.mark_expired"
+	],
 }
 
 permission_query_conditions = {

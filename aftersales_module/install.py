@@ -23,6 +23,8 @@ def store_setting_defaults():
 		frappe.db.set_single_value(
 			"After Sales Settings", "discount_approval_percent", DEFAULT_DISCOUNT_APPROVAL_PERCENT
 		)
+	if not stored.get("warranty_start_basis"):
+		frappe.db.set_single_value("After Sales Settings", "warranty_start_basis", "Delivery Date")
 	company = get_default_company() or frappe.db.get_value("Company", {}, "name", order_by="creation")
 	if company and not stored.get("default_company"):
 		frappe.db.set_single_value("After Sales Settings", "default_company", company)

@@ -5,6 +5,7 @@ from frappe import _
 from frappe.utils import flt
 
 from aftersales_module.aftersales_module.doctype.repair_job.repair_job import part_line
+from aftersales_module.integrations.erpnext.delivery_note import register_warranties, void_registrations
 from aftersales_module.policy import repair as repair_policy
 
 
@@ -59,12 +60,16 @@ def on_submit(doc, method=None):
 	job = linked_job(doc)
 	if job:
 		job.set_status_by_system(repair_policy.INVOICED, sales_invoice=doc.name)
+	if doc.get("update_stock"):
+		register_warranties(doc)
 
 
 def on_cancel(doc, method=None):
 	job = linked_job(doc)
 	if job and job.sales_invoice == doc.name:
 		job.set_status_by_system(repair_policy.COMPLETED, sales_invoice=None)
+	if doc.get("update_stock"):
+		void_registrations(doc)
 
 
 @frappe.whitelist()

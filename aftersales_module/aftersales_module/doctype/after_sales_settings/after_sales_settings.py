@@ -31,6 +31,7 @@ class AfterSalesSettings(Document):
 		second_return_visit_days: DF.Int
 		spare_parts_warehouse: DF.Link | None
 		warranty_expense_account: DF.Link | None
+		warranty_start_basis: DF.Literal["Delivery Date", "Invoice Date"]
 	# end: auto-generated types
 
 	def validate(self):

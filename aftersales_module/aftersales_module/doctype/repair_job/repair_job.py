@@ -47,6 +47,7 @@ class RepairJob(Document):
 		parts: DF.Table[RepairJobPart]
 		parts_cost: DF.Currency
 		posting_date: DF.Date
+		product_warranty_claim: DF.Link | None
 		received_on: DF.Date | None
 		reported_symptom: DF.SmallText | None
 		returned_on: DF.Date | None

@@ -1,0 +1,152 @@
+# Copyright (c) 2026, aftersales_module developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate
+
+from aftersales_module.policy import warranty as warranty_policy
+
+
+class ProductWarrantyClaim(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amended_from: DF.Link | None
+		batch_no: DF.Link | None
+		claim_date: DF.Date
+		company: DF.Link
+		coverage: DF.Literal["", "In Warranty", "Under Contract", "Out of Warranty"]
+		customer: DF.Link
+		customer_name: DF.Data | None
+		goodwill_approved: DF.Check
+		goodwill_approved_by: DF.Link | None
+		goodwill_reason: DF.SmallText | None
+		item_code: DF.Link
+		naming_series: DF.Literal["PWC-.YYYY.-.#####"]
+		rejection_reason: DF.SmallText | None
+		repair_job: DF.Link | None
+		resolution: DF.Literal["", "Repair", "Rejected"]
+		serial_no: DF.Link | None
+		status: DF.Literal["Draft", "In Repair", "Rejected", "Cancelled"]
+		symptom: DF.SmallText
+		warranty_end_date: DF.Date | None
+		warranty_registration: DF.Link | None
+	# end: auto-generated types
+
+	def validate(self):
+		self.validate_serial_no()
+		self.set_coverage()
+		self.validate_goodwill()
+		if self.docstatus == 0:
+			self.status = "Draft"
+
+	def validate_serial_no(self):
+		if not self.serial_no:
+			return
+		item_code = frappe.db.get_value("Serial No", self.serial_no, "item_code")
+		if item_code != self.item_code:
+			frappe.throw(
+				_("Serial No {0} is a {1}, not a {2}").format(
+					frappe.bold(self.serial_no), item_code, self.item_code
+				)
+			)
+
+	def find_registration(self):
+		filters = {"item_code": self.item_code, "status": ("!=", warranty_policy.VOID)}
+		if self.serial_no:
+			filters["serial_no"] = self.serial_no
+			registration = frappe.db.get_value(
+				"Warranty Registration",
+				filters,
+				["name", "customer", "end_date"],
+				as_dict=True,
+				order_by="creation desc",
+			)
+			if registration and registration.customer != self.customer:
+				frappe.throw(
+					_(
+						"Serial No {0} was delivered to {1}, not to {2}: Product Warranty Claim {3} cannot cover it"
+					).format(frappe.bold(self.serial_no), registration.customer, self.customer, self.name)
+				)
+			return registration
+		filters["customer"] = self.customer
+		return frappe.db.get_value(
+			"Warranty Registration",
+			filters,
+			["name", "customer", "end_date"],
+			as_dict=True,
+			order_by="end_date desc",
+		)
+
+	def set_coverage(self):
+		registration = self.find_registration()
+		self.warranty_registration = registration.name if registration else None
+		self.warranty_end_date = registration.end_date if registration else None
+		contract_end = (
+			frappe.db.get_value("Serial No", self.serial_no, "amc_expiry_date") if self.serial_no else None
+		)
+		self.coverage = warranty_policy.coverage(
+			getdate(self.claim_date),
+			getdate(self.warranty_end_date) if self.warranty_end_date else None,
+			getdate(contract_end) if contract_end else None,
+		)
+
+	def validate_goodwill(self):
+		before = self.get_doc_before_save()
+		changed = bool(self.goodwill_approved) != bool(before and before.goodwill_approved)
+		if not changed:
+			return
+		if "After Sales Manager" not in frappe.get_roles():
+			frappe.throw(_("Only an After Sales Manager can approve goodwill on {0}").format(self.name))
+		self.goodwill_approved_by = frappe.session.user if self.goodwill_approved else None
+
+	def before_submit(self):
+		if problem := warranty_policy.claim_problem(
+			self.coverage,
+			self.resolution,
+			self.goodwill_approved,
+			self.goodwill_reason,
+			self.rejection_reason,
+		):
+			frappe.throw(_(problem).format(self.name))
+
+	def on_submit(self):
+		if self.resolution == warranty_policy.REJECTED:
+			self.db_set("status", "Rejected")
+			return
+		job = frappe.get_doc(
+			{
+				"doctype": "Repair Job",
+				"company": self.company,
+				"customer": self.customer,
+				"item_code": self.item_code,
+				"serial_no": self.serial_no,
+				"service_class": warranty_policy.service_class_for(
+					self.coverage, bool(self.goodwill_approved)
+				),
+				"reported_symptom": self.symptom,
+				"product_warranty_claim": self.name,
+			}
+		).insert(ignore_permissions=True)
+		self.db_set({"repair_job": job.name, "status": "In Repair"})
+		frappe.msgprint(
+			_("Repair Job {0} created").format(frappe.get_desk_link("Repair Job", job.name)), alert=True
+		)
+
+	def on_cancel(self):
+		if self.repair_job:
+			status = frappe.db.get_value("Repair Job", self.repair_job, "status")
+			if status not in ("Open", "Closed"):
+				frappe.throw(
+					_("Repair Job {0} of this claim is {1}; close it before cancelling {2}").format(
+						self.repair_job, _(status), self.name
+					)
+				)
+		self.db_set("status", "Cancelled")
