@@ -218,3 +218,42 @@ def make_repair_job(**overrides):
 	}
 	values.update(overrides)
 	return frappe.get_doc(values).insert(ignore_permissions=True)
+
+
+def make_customer(name: str) -> str:
+	if not frappe.db.exists("Customer", name):
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": name,
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0}),
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}),
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def receive_serial_units(qty: int, item_code: str = SERIAL_ITEM) -> list[str]:
+	"""Receive `qty` serialized units (ERPNext names them from the item's series); their serials."""
+	entry = receive_stock(item_code, qty, rate=1000)
+	bundle = frappe.db.get_value(
+		"Stock Ledger Entry", {"voucher_no": entry, "is_cancelled": 0}, "serial_and_batch_bundle"
+	)
+	return frappe.get_all(
+		"Serial and Batch Entry", filters={"parent": bundle}, pluck="serial_no", order_by="idx"
+	)
+
+
+def make_delivery_note(
+	item_code: str, qty: float, serial_nos: list[str] | None = None, customer: str = CUSTOMER
+):
+	"""A submitted Delivery Note from the test company's Stores warehouse."""
+	row = {"item_code": item_code, "qty": qty, "rate": 1000, "warehouse": warehouse()}
+	if serial_nos:
+		row.update({"use_serial_batch_fields": 1, "serial_no": "\n".join(serial_nos)})
+	note = frappe.get_doc(
+		{"doctype": "Delivery Note", "company": TEST_COMPANY, "customer": customer, "items": [row]}
+	)
+	note.insert(ignore_permissions=True)
+	note.submit()
+	return note
