@@ -29,6 +29,8 @@ class TestAfterSalesWorkspace(FrappeTestCase):
 		content = get_desktop_page(json.dumps({"name": page.name, "title": page.title, "public": 1}))
 		links = [link.link_to for card in content["cards"]["items"] for link in card["links"]]
 		self.assertIn("After Sales Settings", links)
+		for target in ("Repair Job", "Parts to Issue", "Product Warranty Claim", "Warranty Registration"):
+			self.assertIn(target, links)
 		shortcuts = [s.link_to for s in content["shortcuts"]["items"]]
 		self.assertIn("After Sales Settings", shortcuts)
 
