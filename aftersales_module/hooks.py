@@ -17,6 +17,7 @@ doc_events = {
 	"Stock Entry": {
 		"validate": "aftersales_module.integrations.erpnext.stock_entry.validate",
 		"on_submit": "aftersales_module.integrations.erpnext.stock_entry.on_submit",
+		"before_cancel": "aftersales_module.integrations.erpnext.stock_entry.before_cancel",
 		"on_cancel": "aftersales_module.integrations.erpnext.stock_entry.on_cancel",
 	},
 	"Delivery Note": {

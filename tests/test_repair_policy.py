@@ -64,3 +64,9 @@ def test_discount_approval_threshold():
 	assert repair.discount_needs_approval(1000, 940, 5)
 	assert repair.discount_needs_approval(1000, 880, None), "default threshold is 10%"
 	assert not repair.discount_needs_approval(1000, 1100, 10), "a surcharge is no discount"
+
+
+def test_parts_moves_are_frozen_once_invoiced_or_closed():
+	assert repair.can_undo_parts_move("Completed")
+	assert not repair.can_undo_parts_move("Invoiced")
+	assert not repair.can_undo_parts_move("Closed")

@@ -53,6 +53,12 @@ def can_return_parts(status: str) -> bool:
 	return status in (*WORKING_STATUSES, COMPLETED)
 
 
+def can_undo_parts_move(status: str) -> bool:
+	"""A parts Stock Entry may be cancelled while the job is not yet invoiced or closed, so the
+	invoice and the closed job's cost never change under them."""
+	return status not in (INVOICED, CLOSED)
+
+
 def company_bears_cost(service_class: str) -> bool:
 	"""Warranty, contract and goodwill work is paid by the company: its parts go to the warranty
 	expense account."""

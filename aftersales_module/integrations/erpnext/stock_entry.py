@@ -106,6 +106,18 @@ def on_submit(doc, method=None):
 	update_job(doc)
 
 
+def before_cancel(doc, method=None):
+	if not doc.get("repair_job"):
+		return
+	status = frappe.db.get_value("Repair Job", doc.repair_job, "status")
+	if not repair_policy.can_undo_parts_move(status):
+		frappe.throw(
+			_("Repair Job {0} is {1}: Stock Entry {2} of its parts can no longer be cancelled").format(
+				frappe.bold(doc.repair_job), _(status), doc.name
+			)
+		)
+
+
 def on_cancel(doc, method=None):
 	update_job(doc)
 

@@ -34,10 +34,11 @@ frappe.ui.form.on("Repair Job", {
 			frm.add_custom_button(
 				__(next),
 				() =>
-					frm
-						.call("aftersales_module.aftersales_module.doctype.repair_job.repair_job.set_status", {
-							repair_job: frm.doc.name,
-							status: next,
+					frappe
+						.call({
+							method: "aftersales_module.aftersales_module.doctype.repair_job.repair_job.set_status",
+							args: { repair_job: frm.doc.name, status: next },
+							freeze: true,
 						})
 						.then(() => frm.reload_doc()),
 				__("Status")
@@ -73,9 +74,10 @@ frappe.ui.form.on("Repair Job", {
 		}
 		if (status === "Completed" && !frm.doc.supervisor && frappe.user.has_role("After Sales Manager")) {
 			frm.add_custom_button(__("Supervisor Check"), () =>
-				frm
-					.call("aftersales_module.aftersales_module.doctype.repair_job.repair_job.supervisor_check", {
-						repair_job: frm.doc.name,
+				frappe
+					.call({
+						method: "aftersales_module.aftersales_module.doctype.repair_job.repair_job.supervisor_check",
+						args: { repair_job: frm.doc.name },
 					})
 					.then(() => frm.reload_doc())
 			);

@@ -281,6 +281,16 @@ class TestRepairJob(FrappeTestCase):
 		self.assertEqual((job.status, job.sales_invoice), ("Completed", None))
 		self.assertEqual(gl("Sales Invoice", invoice.name), [])
 
+	def test_parts_entry_of_an_invoiced_job_cannot_be_cancelled(self):
+		job = make_repair_job(technicians=[{"user": self.technician}])
+		entry = self.issue(job)
+		move(job, "Dispatched", "In Progress", "Completed")
+		frappe.get_doc("Sales Invoice", make_sales_invoice(job.name)).submit()
+		entry.reload()
+		with self.assertRaisesRegex(frappe.ValidationError, "can no longer be cancelled"):
+			entry.cancel()
+		self.assertEqual(len(ledger(entry.name)), 1, "the issue stays in the stock ledger")
+
 	def test_warranty_and_contract_jobs_are_never_invoiced(self):
 		for service_class in ("Warranty", "Contract"):
 			job = self.complete_paid_job(service_class=service_class)
