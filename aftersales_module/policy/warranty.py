@@ -17,6 +17,7 @@ EXPIRED = "Expired"
 VOID = "Void"
 
 REPAIR = "Repair"
+CREDIT_NOTE = "Credit Note"
 REJECTED = "Rejected"
 
 

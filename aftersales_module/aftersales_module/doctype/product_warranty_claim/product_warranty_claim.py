@@ -22,6 +22,7 @@ class ProductWarrantyClaim(Document):
 		batch_no: DF.Link | None
 		claim_date: DF.Date
 		company: DF.Link
+		credit_note: DF.Link | None
 		coverage: DF.Literal["", "In Warranty", "Under Contract", "Out of Warranty"]
 		customer: DF.Link
 		customer_name: DF.Data | None
@@ -32,9 +33,9 @@ class ProductWarrantyClaim(Document):
 		naming_series: DF.Literal["PWC-.YYYY.-.#####"]
 		rejection_reason: DF.SmallText | None
 		repair_job: DF.Link | None
-		resolution: DF.Literal["", "Repair", "Rejected"]
+		resolution: DF.Literal["", "Repair", "Credit Note", "Rejected"]
 		serial_no: DF.Link | None
-		status: DF.Literal["Draft", "In Repair", "Rejected", "Cancelled"]
+		status: DF.Literal["Draft", "In Repair", "Credited", "Rejected", "Cancelled"]
 		symptom: DF.SmallText
 		warranty_end_date: DF.Date | None
 		warranty_registration: DF.Link | None
@@ -116,10 +117,15 @@ class ProductWarrantyClaim(Document):
 			self.rejection_reason,
 		):
 			frappe.throw(_(problem).format(self.name))
+		if self.resolution == warranty_policy.CREDIT_NOTE:
+			self.invoice_row()  # fails early when the unit was never invoiced
 
 	def on_submit(self):
 		if self.resolution == warranty_policy.REJECTED:
 			self.db_set("status", "Rejected")
+			return
+		if self.resolution == warranty_policy.CREDIT_NOTE:
+			self.make_credit_note()
 			return
 		job = frappe.get_doc(
 			{
@@ -140,6 +146,59 @@ class ProductWarrantyClaim(Document):
 			_("Repair Job {0} created").format(frappe.get_desk_link("Repair Job", job.name)), alert=True
 		)
 
+	def invoice_row(self) -> frappe._dict:
+		"""The submitted Sales Invoice row that billed the claimed unit, found through its registration."""
+		registration = (
+			frappe.db.get_value(
+				"Warranty Registration",
+				self.warranty_registration,
+				["source_doctype", "source_name", "source_detail", "qty"],
+				as_dict=True,
+			)
+			if self.warranty_registration
+			else None
+		)
+		row = None
+		if registration and registration.source_doctype == "Sales Invoice":
+			row = frappe.db.get_value(
+				"Sales Invoice Item",
+				{"name": registration.source_detail, "docstatus": 1},
+				["name", "parent"],
+				as_dict=True,
+			)
+		elif registration and registration.source_doctype == "Delivery Note":
+			row = frappe.db.get_value(
+				"Sales Invoice Item",
+				{"dn_detail": registration.source_detail, "docstatus": 1},
+				["name", "parent"],
+				as_dict=True,
+			)
+		if not row or frappe.db.get_value("Sales Invoice", row.parent, "is_return"):
+			frappe.throw(
+				_(
+					"No submitted Sales Invoice billed the unit of Product Warranty Claim {0}: it cannot be credited"
+				).format(self.name)
+			)
+		row.qty = 1 if self.serial_no else (registration.qty or 1)
+		return row
+
+	def make_credit_note(self):
+		"""A draft credit note (Sales Invoice return) for the claimed unit only; Accounts submit it."""
+		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+		row = self.invoice_row()
+		credit_note = make_sales_return(row.parent)
+		credit_note.set("items", [d for d in credit_note.items if d.sales_invoice_item == row.name])
+		for d in credit_note.items:
+			d.qty = -row.qty
+			d.stock_qty = -row.qty * (d.conversion_factor or 1)
+		credit_note.update_stock = 0
+		credit_note.remarks = _("Credit for Product Warranty Claim {0}").format(self.name)
+		credit_note.set("payments", [])
+		credit_note.run_method("calculate_taxes_and_totals")
+		credit_note.insert(ignore_permissions=True)
+		self.db_set({"credit_note": credit_note.name, "status": "Credited"})
+
 	def on_cancel(self):
 		if self.repair_job:
 			status = frappe.db.get_value("Repair Job", self.repair_job, "status")
@@ -149,4 +208,10 @@ class ProductWarrantyClaim(Document):
 						self.repair_job, _(status), self.name
 					)
 				)
+		if self.credit_note and frappe.db.get_value("Sales Invoice", self.credit_note, "docstatus") == 1:
+			frappe.throw(
+				_("Credit Note {0} of this claim is submitted; cancel it before cancelling {1}").format(
+					self.credit_note, self.name
+				)
+			)
 		self.db_set("status", "Cancelled")

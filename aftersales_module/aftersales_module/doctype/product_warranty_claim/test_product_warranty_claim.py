@@ -129,3 +129,31 @@ class TestProductWarrantyClaim(FrappeTestCase):
 		claim.save()
 		claim.submit()
 		self.assertEqual((claim.status, claim.repair_job), ("Rejected", None))
+
+	def test_credit_note_returns_only_the_claimed_unit(self):
+		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
+
+		serials = receive_serial_units(2)
+		note = make_delivery_note(SERIAL_ITEM, 2, serials)
+		invoice = make_sales_invoice(note.name)
+		invoice.insert()
+		invoice.submit()
+
+		claim = self.claim(serials[0], resolution="Credit Note")
+		claim.submit()
+		self.assertEqual(claim.status, "Credited")
+		credit_note = frappe.get_doc("Sales Invoice", claim.credit_note)
+		self.assertEqual((credit_note.is_return, credit_note.return_against), (1, invoice.name))
+		self.assertEqual([(d.item_code, d.qty) for d in credit_note.items], [(SERIAL_ITEM, -1)])
+		credit_note.submit()
+		receivable = frappe.db.get_value(
+			"GL Entry",
+			{"voucher_no": credit_note.name, "account": invoice.debit_to, "is_cancelled": 0},
+			"credit",
+		)
+		self.assertAlmostEqual(flt(receivable), invoice.grand_total / 2, places=2)
+
+	def test_uninvoiced_unit_cannot_be_credited(self):
+		claim = self.claim(self.serials[2], resolution="Credit Note")
+		with self.assertRaisesRegex(frappe.ValidationError, "cannot be credited"):
+			claim.submit()
