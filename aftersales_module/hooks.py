@@ -48,7 +48,19 @@ has_permission = {
 fixtures = [
 	{
 		"dt": "Role",
-		"filters": [["name", "in", ["After Sales Manager", "After Sales User", "Service Technician"]]],
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"After Sales Manager",
+					"After Sales User",
+					"Service Technician",
+					"Regional Manager",
+					"General Manager",
+				],
+			]
+		],
 	},
 	{
 		"dt": "Custom Field",
@@ -60,4 +72,22 @@ fixtures = [
 			]
 		],
 	},
+	{
+		"dt": "Workflow State",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Draft",
+					"Pending Regional Manager",
+					"Pending After-Sales Office",
+					"Pending General Manager",
+					"Cancelled",
+				],
+			]
+		],
+	},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", ["Send for Approval", "Cancel"]]]},
+	{"dt": "Workflow", "filters": [["name", "in", ["Product Exchange Approval"]]]},
 ]

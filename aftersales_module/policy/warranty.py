@@ -17,6 +17,7 @@ EXPIRED = "Expired"
 VOID = "Void"
 
 REPAIR = "Repair"
+REPLACEMENT = "Replacement"
 CREDIT_NOTE = "Credit Note"
 REJECTED = "Rejected"
 

@@ -257,3 +257,24 @@ def make_delivery_note(
 	note.insert(ignore_permissions=True)
 	note.submit()
 	return note
+
+
+def make_warehouse(warehouse_name: str, company: str = TEST_COMPANY) -> str:
+	name = frappe.db.get_value("Warehouse", {"warehouse_name": warehouse_name, "company": company})
+	if name:
+		return name
+	parent = frappe.db.get_value(
+		"Warehouse", {"company": company, "is_group": 1, "parent_warehouse": ("in", ("", None))}
+	)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": warehouse_name,
+				"company": company,
+				"parent_warehouse": parent,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)

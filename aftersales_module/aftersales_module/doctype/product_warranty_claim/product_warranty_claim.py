@@ -31,11 +31,12 @@ class ProductWarrantyClaim(Document):
 		goodwill_reason: DF.SmallText | None
 		item_code: DF.Link
 		naming_series: DF.Literal["PWC-.YYYY.-.#####"]
+		product_exchange: DF.Link | None
 		rejection_reason: DF.SmallText | None
 		repair_job: DF.Link | None
-		resolution: DF.Literal["", "Repair", "Credit Note", "Rejected"]
+		resolution: DF.Literal["", "Repair", "Replacement", "Credit Note", "Rejected"]
 		serial_no: DF.Link | None
-		status: DF.Literal["Draft", "In Repair", "Credited", "Rejected", "Cancelled"]
+		status: DF.Literal["Draft", "In Repair", "In Exchange", "Credited", "Rejected", "Cancelled"]
 		symptom: DF.SmallText
 		warranty_end_date: DF.Date | None
 		warranty_registration: DF.Link | None
@@ -119,6 +120,8 @@ class ProductWarrantyClaim(Document):
 			frappe.throw(_(problem).format(self.name))
 		if self.resolution == warranty_policy.CREDIT_NOTE:
 			self.invoice_row()  # fails early when the unit was never invoiced
+		if self.resolution == warranty_policy.REPLACEMENT and not self.serial_no:
+			frappe.throw(_("A replacement needs the Serial No of the faulty unit on {0}").format(self.name))
 
 	def on_submit(self):
 		if self.resolution == warranty_policy.REJECTED:
@@ -126,6 +129,9 @@ class ProductWarrantyClaim(Document):
 			return
 		if self.resolution == warranty_policy.CREDIT_NOTE:
 			self.make_credit_note()
+			return
+		if self.resolution == warranty_policy.REPLACEMENT:
+			self.make_exchange()
 			return
 		job = frappe.get_doc(
 			{
@@ -199,6 +205,21 @@ class ProductWarrantyClaim(Document):
 		credit_note.insert(ignore_permissions=True)
 		self.db_set({"credit_note": credit_note.name, "status": "Credited"})
 
+	def make_exchange(self):
+		"""A draft exchange form (产品换货单); it goes through the approval workflow from there."""
+		exchange = frappe.get_doc(
+			{
+				"doctype": "Product Exchange",
+				"company": self.company,
+				"customer": self.customer,
+				"item_code": self.item_code,
+				"faulty_serial_no": self.serial_no,
+				"product_warranty_claim": self.name,
+				"reason": self.symptom,
+			}
+		).insert(ignore_permissions=True)
+		self.db_set({"product_exchange": exchange.name, "status": "In Exchange"})
+
 	def on_cancel(self):
 		if self.repair_job:
 			status = frappe.db.get_value("Repair Job", self.repair_job, "status")
@@ -212,6 +233,15 @@ class ProductWarrantyClaim(Document):
 			frappe.throw(
 				_("Credit Note {0} of this claim is submitted; cancel it before cancelling {1}").format(
 					self.credit_note, self.name
+				)
+			)
+		if (
+			self.product_exchange
+			and frappe.db.get_value("Product Exchange", self.product_exchange, "docstatus") == 1
+		):
+			frappe.throw(
+				_("Product Exchange {0} of this claim is approved; cancel it before cancelling {1}").format(
+					self.product_exchange, self.name
 				)
 			)
 		self.db_set("status", "Cancelled")
