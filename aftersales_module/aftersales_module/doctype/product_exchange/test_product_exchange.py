@@ -2,6 +2,7 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe.desk.query_report import run
 from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
 
