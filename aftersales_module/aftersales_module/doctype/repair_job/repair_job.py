@@ -69,6 +69,7 @@ class RepairJob(Document):
 		if self.is_new():
 			self.status = repair_policy.OPEN
 		self.validate_serial_no()
+		self.set_technician_employees()
 		self.validate_parts()
 		self.set_part_rates()
 		self.set_labour_rates()
@@ -85,6 +86,15 @@ class RepairJob(Document):
 				)
 			)
 		self.item_code = item_code
+
+	def set_technician_employees(self):
+		seen = set()
+		for row in self.technicians:
+			if row.user in seen:
+				frappe.throw(_("Row {0}: {1} is dispatched twice").format(row.idx, row.user))
+			seen.add(row.user)
+			if not row.employee:
+				row.employee = frappe.db.get_value("Employee", {"user_id": row.user, "status": "Active"})
 
 	def validate_parts(self):
 		before = {row.name: row for row in (self.get_doc_before_save() or frappe._dict()).get("parts", [])}

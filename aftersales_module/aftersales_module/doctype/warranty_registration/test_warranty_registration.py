@@ -12,11 +12,13 @@ from aftersales_module.tests.utils import (
 	CUSTOMER,
 	SERIAL_ITEM,
 	SPARE_PART,
+	TEST_COMPANY,
 	make_delivery_note,
 	make_item,
 	receive_serial_units,
 	receive_stock,
 	use_repair_settings,
+	warehouse,
 )
 
 
@@ -36,6 +38,9 @@ class TestWarrantyRegistration(FrappeTestCase):
 		use_repair_settings()
 		frappe.db.set_single_value("After Sales Settings", "warranty_start_basis", "Delivery Date")
 		cls.unserialized = make_item("_AS Test Warranty Kit", warranty_period="180", valuation_rate=50)
+
+	def setUp(self):
+		frappe.db.set_single_value("After Sales Settings", "warranty_start_basis", "Delivery Date")
 
 	def test_each_delivered_serial_gets_a_registration_and_an_expiry_date(self):
 		serials = receive_serial_units(2)
@@ -77,3 +82,35 @@ class TestWarrantyRegistration(FrappeTestCase):
 		mark_expired()
 		self.assertEqual(frappe.db.get_value("Warranty Registration", old_row.name, "status"), "Expired")
 		self.assertEqual(registrations(current)[0].status, "Active")
+
+	def test_invoice_that_updates_stock_registers_from_its_date(self):
+		frappe.db.set_single_value("After Sales Settings", "warranty_start_basis", "Invoice Date")
+		(serial_no,) = receive_serial_units(1)
+		invoice = frappe.get_doc(
+			{
+				"doctype": "Sales Invoice",
+				"company": TEST_COMPANY,
+				"customer": CUSTOMER,
+				"update_stock": 1,
+				"items": [
+					{
+						"item_code": SERIAL_ITEM,
+						"qty": 1,
+						"rate": 1000,
+						"warehouse": warehouse(),
+						"use_serial_batch_fields": 1,
+						"serial_no": serial_no,
+					}
+				],
+			}
+		).insert()
+		invoice.submit()
+		registration = frappe.get_doc("Warranty Registration", {"source_name": invoice.name})
+		self.assertEqual(
+			(registration.source_doctype, registration.serial_no, registration.start_basis),
+			("Sales Invoice", serial_no, "Invoice Date"),
+		)
+		self.assertEqual(getdate(registration.start_date), getdate(invoice.posting_date))
+		invoice.reload()
+		invoice.cancel()
+		self.assertEqual(frappe.db.get_value("Warranty Registration", registration.name, "status"), "Void")
