@@ -11,6 +11,7 @@ required_apps = ["frappe/erpnext"]
 require_type_annotated_api_methods = True
 
 after_install = "aftersales_module.install.after_install"
+before_uninstall = "aftersales_module.install.before_uninstall"
 before_tests = "aftersales_module.tests.utils.before_tests"
 
 doc_events = {

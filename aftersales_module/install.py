@@ -28,3 +28,8 @@ def store_setting_defaults():
 	company = get_default_company() or frappe.db.get_value("Company", {}, "name", order_by="creation")
 	if company and not stored.get("default_company"):
 		frappe.db.set_single_value("After Sales Settings", "default_company", company)
+
+
+def before_uninstall():
+	"""The approval workflow is not tied to the module, so uninstalling would leave it behind."""
+	frappe.delete_doc_if_exists("Workflow", "Product Exchange Approval", force=True)
