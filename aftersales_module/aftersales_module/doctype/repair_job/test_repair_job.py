@@ -5,7 +5,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
-from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
+from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status, supervisor_check
 from aftersales_module.integrations.erpnext.sales_invoice import make_sales_invoice
 from aftersales_module.integrations.erpnext.stock_entry import make_parts_issue, make_parts_return
 from aftersales_module.tests.utils import (
@@ -337,6 +337,24 @@ class TestRepairJob(FrappeTestCase):
 		frappe.set_user(self.as_user)
 		visible = set(frappe.get_list("Repair Job", pluck="name"))
 		self.assertTrue({mine.name, theirs.name} <= visible, "service desk staff see every job")
+
+	def test_dispatched_technician_works_the_job_and_a_manager_checks_it(self):
+		job = make_repair_job(technicians=[{"user": self.technician}])
+		set_status(job.name, "Dispatched")
+		frappe.set_user(self.technician)
+		set_status(job.name, "In Progress")
+		set_status(job.name, "Completed")
+		with self.assertRaisesRegex(frappe.ValidationError, "Only an After Sales Manager"):
+			supervisor_check(job.name)
+		frappe.set_user(self.other_technician)
+		with self.assertRaises(frappe.PermissionError):
+			set_status(job.name, "In Progress")
+		frappe.set_user(self.manager)
+		supervisor_check(job.name)
+		frappe.set_user("Administrator")
+		job.reload()
+		self.assertEqual((job.status, job.supervisor), ("Completed", self.manager))
+		self.assertTrue(job.supervisor_checked_on)
 
 	def test_users_without_stock_rights_cannot_issue_parts(self):
 		job = make_repair_job()
