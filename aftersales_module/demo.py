@@ -10,6 +10,8 @@ from frappe.utils import add_years, getdate, nowdate
 
 DEMO_DOMAIN = "aftersales-demo.example"
 OPENING_STOCK_REMARK = "After-sales demo: opening stock"
+DEMO_DELIVERY_REF = "AS-DEMO-DELIVERY"
+DEMO_PAID_JOB_REF = "AS-DEMO-CARRY-IN-1"
 
 CUSTOMERS = [
 	("华东矿业集团有限公司", "Commercial"),
@@ -57,12 +59,15 @@ class Demo:
 		self.make_customers()
 		labour_item = self.make_items()
 		warehouse = self.make_warehouse()
+		self.spare_parts_warehouse = warehouse
 		account = self.make_warranty_account()
 		self.make_prices()
 		self.make_opening_stock(warehouse)
 		self.make_people()
 		self.update_settings(warehouse, labour_item, account)
 		self.make_complaints()
+		self.make_warranty_repair()
+		self.make_paid_repair()
 		return self.created
 
 	def make_customers(self):
@@ -307,6 +312,138 @@ class Demo:
 					doc.save(ignore_permissions=True)
 				doc = apply_workflow(doc, action)
 			self.created.append(f"Complaint Record {doc.name} ({doc.status})")
+
+	def technician(self) -> str:
+		return f"{PEOPLE[1][0]}@{DEMO_DOMAIN}"
+
+	def deliver_unit(self) -> str:
+		"""Deliver one serialized pump to the first customer; its serial number."""
+		from aftersales_module.integrations.erpnext.delivery_note import serial_nos_of
+
+		note_name = frappe.db.get_value("Delivery Note", {"po_no": DEMO_DELIVERY_REF, "docstatus": 1})
+		if note_name:
+			note = frappe.get_doc("Delivery Note", note_name)
+			return serial_nos_of(note.items[0])[0]
+		code = UNITS[0][0]
+		serial_no, warehouse = frappe.db.get_value(
+			"Serial No",
+			{"item_code": code, "status": "Active", "company": self.company},
+			["name", "warehouse"],
+			order_by="name",
+		) or (None, None)
+		if not serial_no:
+			frappe.throw(_("The demo has no {0} in stock to deliver").format(code))
+		note = frappe.get_doc(
+			{
+				"doctype": "Delivery Note",
+				"company": self.company,
+				"customer": self.customer(0),
+				"po_no": DEMO_DELIVERY_REF,
+				"items": [
+					{
+						"item_code": code,
+						"qty": 1,
+						"warehouse": warehouse,
+						"use_serial_batch_fields": 1,
+						"serial_no": serial_no,
+					}
+				],
+			}
+		)
+		note.insert(ignore_permissions=True)
+		note.submit()
+		self.created.append(f"Delivery Note {note.name} ({code} {serial_no}, with warranty registration)")
+		return serial_no
+
+	def customer(self, index: int) -> str:
+		return frappe.db.get_value("Customer", {"customer_name": CUSTOMERS[index][0]})
+
+	def issue_parts(self, job_name: str):
+		from aftersales_module.integrations.erpnext.stock_entry import make_parts_issue
+
+		entry = frappe.get_doc("Stock Entry", make_parts_issue(job_name))
+		entry.submit()
+		self.created.append(f"Stock Entry {entry.name} (parts issued to {job_name})")
+
+	def make_warranty_repair(self):
+		"""A warranty claim on the delivered pump, its warranty repair job, and the parts issued to it."""
+		serial_no = self.deliver_unit()
+		claim_name = frappe.db.get_value("Product Warranty Claim", {"serial_no": serial_no, "docstatus": 1})
+		if not claim_name:
+			claim = frappe.get_doc(
+				{
+					"doctype": "Product Warranty Claim",
+					"company": self.company,
+					"customer": self.customer(0),
+					"item_code": UNITS[0][0],
+					"serial_no": serial_no,
+					"symptom": "排水泵运行时机封处漏水 Seal leaks while running",
+					"resolution": "Repair",
+				}
+			).insert(ignore_permissions=True)
+			claim.submit()
+			claim_name = claim.name
+			self.created.append(f"Product Warranty Claim {claim.name} -> Repair Job {claim.repair_job}")
+		job = frappe.get_doc(
+			"Repair Job", frappe.db.get_value("Product Warranty Claim", claim_name, "repair_job")
+		)
+		if not job.parts:
+			job.append(
+				"parts", {"item_code": SPARE_PARTS[0][0], "qty": 1, "warehouse": self.spare_parts_warehouse}
+			)
+			job.append("technicians", {"user": self.technician()})
+			job.save(ignore_permissions=True)
+		if not any(row.issued_qty for row in job.parts):
+			self.issue_parts(job.name)
+
+	def make_paid_repair(self):
+		"""A paid air-conditioner repair: parts issued, labour booked, completed and invoiced."""
+		from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
+		from aftersales_module.integrations.erpnext.sales_invoice import make_sales_invoice
+
+		filters = {
+			"customer": self.customer(1),
+			"service_class": "Paid",
+			"carry_in_receipt_no": DEMO_PAID_JOB_REF,
+		}
+		job_name = frappe.db.get_value("Repair Job", filters)
+		if not job_name:
+			job = frappe.get_doc(
+				{
+					"doctype": "Repair Job",
+					"company": self.company,
+					**filters,
+					"item_code": UNITS[1][0],
+					"reported_symptom": "空调不制冷 No cooling",
+					"site_finding": "压缩机电容损坏 Compressor capacitor failed",
+					"finding_differs": 1,
+					"technicians": [{"user": self.technician()}],
+					"parts": [
+						{"item_code": SPARE_PARTS[3][0], "qty": 1, "warehouse": self.spare_parts_warehouse}
+					],
+					"labour": [{"activity": "更换电容 Replace capacitor", "hours": 1.5}],
+				}
+			).insert(ignore_permissions=True)
+			job_name = job.name
+			self.created.append(f"Repair Job {job.name} (Paid)")
+		job = frappe.get_doc("Repair Job", job_name)
+		if not any(row.issued_qty for row in job.parts) and job.status in (
+			"Open",
+			"Dispatched",
+			"In Progress",
+		):
+			self.issue_parts(job.name)
+		path = {
+			"Open": ("Dispatched", "In Progress", "Completed"),
+			"Dispatched": ("In Progress", "Completed"),
+			"In Progress": ("Completed",),
+		}
+		for status in path.get(frappe.db.get_value("Repair Job", job_name, "status"), ()):
+			set_status(job_name, status)
+		if frappe.db.get_value("Repair Job", job_name, "status") == "Completed":
+			invoice = frappe.get_doc("Sales Invoice", make_sales_invoice(job_name))
+			invoice.submit()
+			self.created.append(f"Sales Invoice {invoice.name} (Repair Job {job_name}, Invoiced)")
 
 
 TO_ASSIGNED = ["Classify", "Assign"]

@@ -11,23 +11,74 @@ required_apps = ["frappe/erpnext"]
 require_type_annotated_api_methods = True
 
 after_install = "aftersales_module.install.after_install"
+before_uninstall = "aftersales_module.install.before_uninstall"
 before_tests = "aftersales_module.tests.utils.before_tests"
 
-permission_query_conditions = {
-	"Complaint Record": "aftersales_module.aftersales_module.doctype.complaint_record.complaint_record.get_permission_query_conditions",
-}
-has_permission = {
-	"Complaint Record": "aftersales_module.aftersales_module.doctype.complaint_record.complaint_record.has_permission",
+doc_events = {
+	"Stock Entry": {
+		"validate": "aftersales_module.integrations.erpnext.stock_entry.validate",
+		"on_submit": "aftersales_module.integrations.erpnext.stock_entry.on_submit",
+		"before_cancel": "aftersales_module.integrations.erpnext.stock_entry.before_cancel",
+		"on_cancel": "aftersales_module.integrations.erpnext.stock_entry.on_cancel",
+	},
+	"Delivery Note": {
+		"on_submit": "aftersales_module.integrations.erpnext.delivery_note.on_submit",
+		"on_cancel": "aftersales_module.integrations.erpnext.delivery_note.on_cancel",
+	},
+	"Sales Invoice": {
+		"validate": "aftersales_module.integrations.erpnext.sales_invoice.validate",
+		"before_submit": "aftersales_module.integrations.erpnext.sales_invoice.before_submit",
+		"on_submit": "aftersales_module.integrations.erpnext.sales_invoice.on_submit",
+		"on_cancel": "aftersales_module.integrations.erpnext.sales_invoice.on_cancel",
+	},
 }
 
 scheduler_events = {
 	"hourly_long": ["aftersales_module.escalation.sweep"],
+	"daily": [
+		"aftersales_module.aftersales_module.doctype.warranty_registration.warranty_registration.mark_expired"
+	],
+}
+
+permission_query_conditions = {
+	"Complaint Record": "aftersales_module.aftersales_module.doctype.complaint_record.complaint_record.get_permission_query_conditions",
+	"Repair Job": "aftersales_module.aftersales_module.doctype.repair_job.repair_job.get_permission_query_conditions",
+}
+has_permission = {
+	"Complaint Record": "aftersales_module.aftersales_module.doctype.complaint_record.complaint_record.has_permission",
+	"Repair Job": "aftersales_module.aftersales_module.doctype.repair_job.repair_job.has_permission",
 }
 
 fixtures = [
 	{
 		"dt": "Role",
-		"filters": [["name", "in", ["After Sales Manager", "After Sales User", "Service Technician"]]],
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"After Sales Manager",
+					"After Sales User",
+					"Service Technician",
+					"Regional Manager",
+					"General Manager",
+				],
+			]
+		],
+	},
+	{
+		"dt": "Custom Field",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Stock Entry-repair_job",
+					"Stock Entry Detail-repair_job_part",
+					"Sales Invoice-repair_job",
+				],
+			]
+		],
 	},
 	{
 		"dt": "Workflow State",
@@ -36,19 +87,24 @@ fixtures = [
 				"name",
 				"in",
 				[
-					"Registered",
-					"Classified",
-					"Assigned",
-					"Investigating",
-					"Solution Proposed",
-					"Approved",
 					"Agreed",
+					"Approved",
+					"Assigned",
+					"Cancelled",
+					"Classified",
+					"Closed",
+					"Draft",
 					"In Execution",
+					"Invalid",
+					"Investigating",
+					"Pending After-Sales Office",
+					"Pending General Manager",
+					"Pending Regional Manager",
+					"Registered",
+					"Reopened",
 					"Resolved",
 					"Return Visited",
-					"Closed",
-					"Invalid",
-					"Reopened",
+					"Solution Proposed",
 				],
 			]
 		],
@@ -62,6 +118,7 @@ fixtures = [
 				[
 					"Approve",
 					"Assign",
+					"Cancel",
 					"Classify",
 					"Close",
 					"Customer Agrees",
@@ -73,10 +130,23 @@ fixtures = [
 					"Reopen",
 					"Resolve",
 					"Send Back",
+					"Send for Approval",
 					"Start Investigation",
 				],
 			]
 		],
 	},
-	{"dt": "Workflow", "filters": [["name", "in", ["Complaint Record Lifecycle"]]]},
+	{
+		"dt": "Workflow",
+		"filters": [
+			[
+				"name",
+				"in",
+				[
+					"Complaint Record Lifecycle",
+					"Product Exchange Approval",
+				],
+			]
+		],
+	},
 ]

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from aftersales_module.policy.escalation import DEFAULT_CHAIN, DEFAULT_REPLY_DAYS, major_chain
+from aftersales_module.policy.repair import DEFAULT_DISCOUNT_APPROVAL_PERCENT
 from aftersales_module.policy.settings import DEFAULT_DAYS
 
 # 002/5 lists the categories property and service companies use; 001/1 adds product quality.
@@ -43,9 +44,21 @@ def store_setting_defaults():
 	for fieldname, days in DEFAULT_DAYS.items():
 		if stored.get(fieldname) is None:
 			frappe.db.set_single_value("After Sales Settings", fieldname, days)
+	if stored.get("discount_approval_percent") is None:
+		frappe.db.set_single_value(
+			"After Sales Settings", "discount_approval_percent", DEFAULT_DISCOUNT_APPROVAL_PERCENT
+		)
+	if not stored.get("warranty_start_basis"):
+		frappe.db.set_single_value("After Sales Settings", "warranty_start_basis", "Delivery Date")
 	company = get_default_company() or frappe.db.get_value("Company", {}, "name", order_by="creation")
 	if company and not stored.get("default_company"):
 		frappe.db.set_single_value("After Sales Settings", "default_company", company)
+
+
+def before_uninstall():
+	"""Workflows are not tied to the module, so uninstalling would leave them behind."""
+	for workflow in ("Complaint Record Lifecycle", "Product Exchange Approval"):
+		frappe.delete_doc_if_exists("Workflow", workflow, force=True)
 
 
 def _level_rows(chain, targets):

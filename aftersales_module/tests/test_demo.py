@@ -39,5 +39,33 @@ class TestDemo(FrappeTestCase):
 		manager = frappe.db.get_value("Employee", employee.reports_to, "user_id")
 		self.assertIn("After Sales Manager", frappe.get_roles(manager))
 
+		delivery = frappe.get_doc("Delivery Note", {"po_no": demo.DEMO_DELIVERY_REF, "docstatus": 1})
+		serial_no = frappe.db.get_value(
+			"Serial and Batch Entry", {"parent": delivery.items[0].serial_and_batch_bundle}, "serial_no"
+		)
+		self.assertTrue(
+			frappe.db.exists("Warranty Registration", {"serial_no": serial_no, "status": "Active"})
+		)
+		claim = frappe.get_doc("Product Warranty Claim", {"serial_no": serial_no, "docstatus": 1})
+		warranty_job = frappe.get_doc("Repair Job", claim.repair_job)
+		self.assertEqual(warranty_job.service_class, "Warranty")
+		self.assertGreater(warranty_job.parts[0].issued_qty, 0)
+		self.assertTrue(
+			frappe.db.exists(
+				"GL Entry",
+				{
+					"account": settings.warranty_expense_account,
+					"debit": (">", 0),
+					"is_cancelled": 0,
+					"voucher_no": frappe.db.get_value(
+						"Stock Entry", {"repair_job": warranty_job.name, "docstatus": 1}
+					),
+				},
+			)
+		)
+		paid_job = frappe.get_doc("Repair Job", {"carry_in_receipt_no": demo.DEMO_PAID_JOB_REF})
+		self.assertEqual(paid_job.status, "Invoiced")
+		self.assertEqual(frappe.db.get_value("Sales Invoice", paid_job.sales_invoice, "docstatus"), 1)
+
 		customers = [name for name, _kind in demo.CUSTOMERS]
 		self.assertEqual(frappe.db.count("Customer", {"customer_name": ("in", customers)}), len(customers))

@@ -36,6 +36,8 @@ class TestAfterSalesWorkspace(FrappeTestCase):
 		self.assertEqual(
 			sorted(cards), ["Complaints Escalated Today", "Open Complaints", "Overdue Complaints"]
 		)
+		for target in ("Repair Job", "Parts to Issue", "Product Warranty Claim", "Warranty Registration"):
+			self.assertIn(target, links)
 		shortcuts = [s.link_to for s in content["shortcuts"]["items"]]
 		self.assertIn("After Sales Settings", shortcuts)
 

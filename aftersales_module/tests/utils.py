@@ -204,3 +204,146 @@ def make_complaint(**values):
 		}
 	)
 	return doc.insert()
+
+
+def warranty_expense_account(company: str = TEST_COMPANY) -> str:
+	"""A dedicated ledger, so that a test can tell warranty cost from every other expense."""
+	name = frappe.db.get_value("Account", {"account_name": "_AS Warranty Expense", "company": company})
+	if name:
+		return name
+	parent = frappe.db.get_value(
+		"Account", {"company": company, "root_type": "Expense", "is_group": 1}, order_by="lft desc"
+	)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"account_name": "_AS Warranty Expense",
+				"company": company,
+				"parent_account": parent,
+				"root_type": "Expense",
+				"account_type": "Expense Account",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def selling_price_list() -> str:
+	return frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
+
+
+def set_price(item_code: str, rate: float) -> None:
+	price_list = selling_price_list()
+	name = frappe.db.get_value("Item Price", {"item_code": item_code, "price_list": price_list})
+	if name:
+		frappe.db.set_value("Item Price", name, "price_list_rate", rate)
+	else:
+		frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"item_code": item_code,
+				"price_list": price_list,
+				"price_list_rate": rate,
+			}
+		).insert(ignore_permissions=True)
+
+
+def receive_stock(item_code: str, qty: float, rate: float = 100, to_warehouse: str | None = None) -> str:
+	"""Put stock into a warehouse with a real, submitted Material Receipt."""
+	entry = frappe.get_doc(
+		{
+			"doctype": "Stock Entry",
+			"stock_entry_type": "Material Receipt",
+			"purpose": "Material Receipt",
+			"company": TEST_COMPANY,
+			"items": [
+				{
+					"item_code": item_code,
+					"qty": qty,
+					"basic_rate": rate,
+					"t_warehouse": to_warehouse or warehouse(),
+				}
+			],
+		}
+	).insert(ignore_permissions=True)
+	entry.submit()
+	return entry.name
+
+
+def use_repair_settings() -> None:
+	"""After Sales Settings pointing at the test company's masters."""
+	settings = frappe.get_doc("After Sales Settings")
+	settings.update(
+		{
+			"default_company": TEST_COMPANY,
+			"spare_parts_warehouse": warehouse(),
+			"warranty_expense_account": warranty_expense_account(),
+			"labour_item": SERVICE_ITEM,
+			"discount_approval_percent": 10,
+		}
+	)
+	settings.save(ignore_permissions=True)
+
+
+def make_repair_job(**overrides):
+	"""A saved Repair Job for the test customer: one spare part (qty 2) and one hour of labour."""
+	values = {
+		"doctype": "Repair Job",
+		"company": TEST_COMPANY,
+		"customer": CUSTOMER,
+		"service_class": "Paid",
+		"reported_symptom": "Pump leaks at the seal",
+		"parts": [{"item_code": SPARE_PART, "qty": 2}],
+		"labour": [{"activity": "Replace seal", "hours": 1}],
+	}
+	values.update(overrides)
+	return frappe.get_doc(values).insert(ignore_permissions=True)
+
+
+def receive_serial_units(qty: int, item_code: str = SERIAL_ITEM) -> list[str]:
+	"""Receive `qty` serialized units (ERPNext names them from the item's series); their serials."""
+	entry = receive_stock(item_code, qty, rate=1000)
+	bundle = frappe.db.get_value(
+		"Stock Ledger Entry", {"voucher_no": entry, "is_cancelled": 0}, "serial_and_batch_bundle"
+	)
+	return frappe.get_all(
+		"Serial and Batch Entry", filters={"parent": bundle}, pluck="serial_no", order_by="idx"
+	)
+
+
+def make_delivery_note(
+	item_code: str, qty: float, serial_nos: list[str] | None = None, customer: str = CUSTOMER
+):
+	"""A submitted Delivery Note from the test company's Stores warehouse."""
+	row = {"item_code": item_code, "qty": qty, "rate": 1000, "warehouse": warehouse()}
+	if serial_nos:
+		row.update({"use_serial_batch_fields": 1, "serial_no": "\n".join(serial_nos)})
+	note = frappe.get_doc(
+		{"doctype": "Delivery Note", "company": TEST_COMPANY, "customer": customer, "items": [row]}
+	)
+	note.insert(ignore_permissions=True)
+	note.submit()
+	return note
+
+
+def make_warehouse(warehouse_name: str, company: str = TEST_COMPANY) -> str:
+	name = frappe.db.get_value("Warehouse", {"warehouse_name": warehouse_name, "company": company})
+	if name:
+		return name
+	parent = frappe.db.get_value(
+		"Warehouse", {"company": company, "is_group": 1, "parent_warehouse": ("in", ("", None))}
+	)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": warehouse_name,
+				"company": company,
+				"parent_warehouse": parent,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)

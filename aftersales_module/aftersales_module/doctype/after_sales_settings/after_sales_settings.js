@@ -3,9 +3,11 @@
 
 frappe.ui.form.on("After Sales Settings", {
 	setup(frm) {
-		frm.set_query("spare_parts_warehouse", () => ({
-			filters: { company: frm.doc.default_company, is_group: 0, disabled: 0 },
-		}));
+		["spare_parts_warehouse", "returns_warehouse"].forEach((fieldname) =>
+			frm.set_query(fieldname, () => ({
+				filters: { company: frm.doc.default_company, is_group: 0, disabled: 0 },
+			}))
+		);
 		frm.set_query("warranty_expense_account", () => ({
 			filters: {
 				company: frm.doc.default_company,
@@ -21,6 +23,7 @@ frappe.ui.form.on("After Sales Settings", {
 
 	default_company(frm) {
 		frm.set_value("spare_parts_warehouse", null);
+		frm.set_value("returns_warehouse", null);
 		frm.set_value("warranty_expense_account", null);
 	},
 });

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint
+from frappe.utils import cint, flt
 
 from aftersales_module.policy import settings as settings_policy
 from aftersales_module.validation import check_field_types
@@ -23,14 +23,17 @@ class AfterSalesSettings(Document):
 		alert_webhook_url: DF.Data | None
 		contract_renewal_reminder_days: DF.Int
 		default_company: DF.Link | None
+		discount_approval_percent: DF.Percent
 		first_return_visit_days: DF.Int
 		free_maintenance_reminder_days: DF.Int
 		labour_item: DF.Link | None
 		repeat_complaint_window_days: DF.Int
+		returns_warehouse: DF.Link | None
 		satisfaction_call_days: DF.Int
 		second_return_visit_days: DF.Int
 		spare_parts_warehouse: DF.Link | None
 		warranty_expense_account: DF.Link | None
+		warranty_start_basis: DF.Literal["Delivery Date", "Invoice Date"]
 	# end: auto-generated types
 
 	def before_validate(self):
@@ -50,38 +53,43 @@ class AfterSalesSettings(Document):
 				title=_("Invalid After Sales Settings"),
 			)
 		self.alert_webhook_url = (self.alert_webhook_url or "").strip() or None
+		if not 0 <= flt(self.discount_approval_percent) <= 100:
+			frappe.throw(
+				_("{0} must be between 0 and 100").format(_(self.meta.get_label("discount_approval_percent")))
+			)
 		self.validate_company_links()
 
 	def validate_company_links(self):
 		if not self.default_company:
-			for fieldname in ("spare_parts_warehouse", "warranty_expense_account"):
+			for fieldname in ("spare_parts_warehouse", "returns_warehouse", "warranty_expense_account"):
 				if self.get(fieldname):
 					frappe.throw(
 						_("Set the Default Company before {0}").format(_(self.meta.get_label(fieldname)))
 					)
-		if self.spare_parts_warehouse:
-			self.validate_warehouse()
+		for fieldname in ("spare_parts_warehouse", "returns_warehouse"):
+			if self.get(fieldname):
+				self.validate_warehouse(fieldname)
 		if self.warranty_expense_account:
 			self.validate_expense_account()
 		if self.labour_item:
 			self.validate_labour_item()
 
-	def validate_warehouse(self):
-		warehouse = frappe.db.get_value(
-			"Warehouse", self.spare_parts_warehouse, ["company", "is_group", "disabled"], as_dict=True
-		)
+	def validate_warehouse(self, fieldname: str):
+		name = self.get(fieldname)
+		warehouse = frappe.db.get_value("Warehouse", name, ["company", "is_group", "disabled"], as_dict=True)
 		if warehouse.company != self.default_company:
 			frappe.throw(
 				_("Warehouse {0} belongs to {1}, not to {2}").format(
-					frappe.bold(self.spare_parts_warehouse), warehouse.company, self.default_company
+					frappe.bold(name), warehouse.company, self.default_company
 				)
 			)
 		if cint(warehouse.is_group) or cint(warehouse.disabled):
-			frappe.throw(
-				_("Spare parts cannot be kept in {0}: it is a group or disabled warehouse").format(
-					frappe.bold(self.spare_parts_warehouse)
-				)
+			message = (
+				_("Spare parts cannot be kept in {0}: it is a group or disabled warehouse")
+				if fieldname == "spare_parts_warehouse"
+				else _("Returned units cannot be kept in {0}: it is a group or disabled warehouse")
 			)
+			frappe.throw(message.format(frappe.bold(name)))
 
 	def validate_expense_account(self):
 		account = frappe.db.get_value(

@@ -37,6 +37,7 @@ class TestAfterSalesSettings(FrappeTestCase):
 			{
 				"default_company": TEST_COMPANY,
 				"spare_parts_warehouse": None,
+				"returns_warehouse": None,
 				"warranty_expense_account": None,
 				"labour_item": None,
 				"alert_webhook_url": None,
@@ -85,6 +86,12 @@ class TestAfterSalesSettings(FrappeTestCase):
 
 	def test_warehouse_must_belong_to_the_company(self):
 		self.assertRejected("belongs to", default_company=OTHER_COMPANY, spare_parts_warehouse=warehouse())
+
+	def test_returns_warehouse_must_belong_to_the_company(self):
+		self.assertRejected("belongs to", default_company=OTHER_COMPANY, returns_warehouse=warehouse())
+
+	def test_discount_threshold_is_a_percentage(self):
+		self.assertRejected("between 0 and 100", discount_approval_percent=120)
 
 	def test_group_warehouse_is_rejected(self):
 		self.assertRejected(

@@ -1,0 +1,98 @@
+// Copyright (c) 2026, aftersales_module developers
+// For license information, please see license.txt
+
+const WORKING = ["Open", "Dispatched", "In Progress", "Awaiting Parts"];
+const NEXT = {
+	Open: ["Dispatched", "Closed"],
+	Dispatched: ["In Progress", "Awaiting Parts", "Open", "Closed"],
+	"In Progress": ["Awaiting Parts", "Completed", "Closed"],
+	"Awaiting Parts": ["In Progress", "Completed", "Closed"],
+	Completed: ["In Progress", "Closed"],
+	Invoiced: ["Closed"],
+	Closed: [],
+};
+
+frappe.ui.form.on("Repair Job", {
+	setup(frm) {
+		frm.set_query("serial_no", () => ({
+			filters: frm.doc.item_code ? { item_code: frm.doc.item_code } : {},
+		}));
+		frm.set_query("item_code", "parts", () => ({ filters: { is_stock_item: 1, disabled: 0 } }));
+		frm.set_query("service_item", "labour", () => ({
+			filters: { is_stock_item: 0, is_sales_item: 1, disabled: 0 },
+		}));
+		frm.set_query("warehouse", "parts", () => ({
+			filters: { company: frm.doc.company, is_group: 0, disabled: 0 },
+		}));
+	},
+
+	refresh(frm) {
+		if (frm.is_new()) return;
+		const status = frm.doc.status;
+
+		(NEXT[status] || []).forEach((next) => {
+			frm.add_custom_button(
+				__(next),
+				() =>
+					frappe
+						.call({
+							method: "aftersales_module.aftersales_module.doctype.repair_job.repair_job.set_status",
+							args: { repair_job: frm.doc.name, status: next },
+							freeze: true,
+						})
+						.then(() => frm.reload_doc()),
+				__("Status")
+			);
+		});
+
+		const parts_out = (frm.doc.parts || []).some(
+			(row) => row.issued_qty - row.returned_qty > 0 && !row.is_used
+		);
+		const parts_due = (frm.doc.parts || []).some(
+			(row) => row.qty - row.issued_qty + row.returned_qty > 0
+		);
+		if (WORKING.includes(status) && parts_due && frappe.model.can_create("Stock Entry")) {
+			frm.add_custom_button(
+				__("Issue Parts"),
+				() => open_new(frm, "aftersales_module.integrations.erpnext.stock_entry.make_parts_issue", "Stock Entry"),
+				__("Create")
+			);
+		}
+		if ([...WORKING, "Completed"].includes(status) && parts_out && frappe.model.can_create("Stock Entry")) {
+			frm.add_custom_button(
+				__("Return Parts"),
+				() => open_new(frm, "aftersales_module.integrations.erpnext.stock_entry.make_parts_return", "Stock Entry"),
+				__("Create")
+			);
+		}
+		if (status === "Completed" && frm.doc.service_class === "Paid" && frappe.model.can_create("Sales Invoice")) {
+			frm.add_custom_button(
+				__("Create Invoice"),
+				() => open_new(frm, "aftersales_module.integrations.erpnext.sales_invoice.make_sales_invoice", "Sales Invoice"),
+				__("Create")
+			);
+		}
+		if (status === "Completed" && !frm.doc.supervisor && frappe.user.has_role("After Sales Manager")) {
+			frm.add_custom_button(__("Supervisor Check"), () =>
+				frappe
+					.call({
+						method: "aftersales_module.aftersales_module.doctype.repair_job.repair_job.supervisor_check",
+						args: { repair_job: frm.doc.name },
+					})
+					.then(() => frm.reload_doc())
+			);
+		}
+	},
+
+	site_finding(frm) {
+		if (frm.doc.site_finding && frm.doc.reported_symptom && frm.doc.site_finding !== frm.doc.reported_symptom) {
+			frm.set_value("finding_differs", 1);
+		}
+	},
+});
+
+function open_new(frm, method, doctype) {
+	frappe.call({ method, args: { repair_job: frm.doc.name }, freeze: true }).then((r) => {
+		if (r.message) frappe.set_route("Form", doctype, r.message);
+	});
+}

@@ -1,0 +1,302 @@
+# Copyright (c) 2026, aftersales_module developers
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.query_builder.functions import Sum
+from frappe.utils import flt, now_datetime
+
+from aftersales_module.policy import repair as repair_policy
+
+
+class RepairJob(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from aftersales_module.aftersales_module.doctype.repair_job_labour.repair_job_labour import (
+			RepairJobLabour,
+		)
+		from aftersales_module.aftersales_module.doctype.repair_job_part.repair_job_part import (
+			RepairJobPart,
+		)
+		from aftersales_module.aftersales_module.doctype.repair_job_technician.repair_job_technician import (
+			RepairJobTechnician,
+		)
+
+		appointment: DF.Datetime | None
+		carry_in_receipt_no: DF.Data | None
+		company: DF.Link
+		complaint: DF.Data | None
+		completed_on: DF.Datetime | None
+		currency: DF.Link | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		customer_signature: DF.Signature | None
+		finding_differs: DF.Check
+		first_time_fix: DF.Check
+		item_code: DF.Link | None
+		labour: DF.Table[RepairJobLabour]
+		labour_total: DF.Currency
+		naming_series: DF.Literal["RJ-.YYYY.-.#####"]
+		parts: DF.Table[RepairJobPart]
+		parts_cost: DF.Currency
+		posting_date: DF.Date
+		product_warranty_claim: DF.Link | None
+		received_on: DF.Date | None
+		reported_symptom: DF.SmallText | None
+		returned_on: DF.Date | None
+		sales_invoice: DF.Link | None
+		serial_no: DF.Link | None
+		service_class: DF.Literal["Paid", "Warranty", "Contract", "Goodwill"]
+		site_finding: DF.SmallText | None
+		status: DF.Literal[
+			"Open", "Dispatched", "In Progress", "Awaiting Parts", "Completed", "Invoiced", "Closed"
+		]
+		supervisor: DF.Link | None
+		supervisor_checked_on: DF.Datetime | None
+		technicians: DF.Table[RepairJobTechnician]
+		total_cost: DF.Currency
+		total_price: DF.Currency
+	# end: auto-generated types
+
+	def validate(self):
+		if self.is_new():
+			self.status = repair_policy.OPEN
+		self.validate_serial_no()
+		self.set_technician_employees()
+		self.validate_parts()
+		self.set_part_rates()
+		self.set_labour_rates()
+		self.calculate_totals()
+
+	def validate_serial_no(self):
+		if not self.serial_no:
+			return
+		item_code = frappe.db.get_value("Serial No", self.serial_no, "item_code")
+		if self.item_code and item_code != self.item_code:
+			frappe.throw(
+				_("Serial No {0} is a {1}, not a {2}").format(
+					frappe.bold(self.serial_no), item_code, self.item_code
+				)
+			)
+		self.item_code = item_code
+
+	def set_technician_employees(self):
+		seen = set()
+		for row in self.technicians:
+			if row.user in seen:
+				frappe.throw(_("Row {0}: {1} is dispatched twice").format(row.idx, row.user))
+			seen.add(row.user)
+			if not row.employee:
+				row.employee = frappe.db.get_value("Employee", {"user_id": row.user, "status": "Active"})
+
+	def validate_parts(self):
+		before = {row.name: row for row in (self.get_doc_before_save() or frappe._dict()).get("parts", [])}
+		for row in self.parts:
+			old = before.get(row.name)
+			moved = old and (flt(old.issued_qty) or flt(old.returned_qty))
+			if self.flags.from_stock_entry:
+				continue
+			if moved and old.item_code != row.item_code:
+				frappe.throw(
+					_("Row {0}: {1} has been issued; add a new row instead of changing the item").format(
+						row.idx, frappe.bold(old.item_code)
+					)
+				)
+			if not frappe.db.get_value("Item", row.item_code, "is_stock_item"):
+				frappe.throw(
+					_("Row {0}: {1} is not a stock item; put services under Labour").format(
+						row.idx, frappe.bold(row.item_code)
+					)
+				)
+			if old is None:
+				row.issued_qty = row.returned_qty = row.valuation_amount = 0
+			elif moved:
+				# quantities and cost follow the stock ledger only
+				row.issued_qty, row.returned_qty = old.issued_qty, old.returned_qty
+				row.valuation_amount = old.valuation_amount
+
+	def selling_price_list(self) -> str | None:
+		return (
+			frappe.db.get_value("Customer", self.customer, "default_price_list")
+			or frappe.db.get_single_value("Selling Settings", "selling_price_list")
+			or None
+		)
+
+	def price_of(self, item_code: str, qty: float) -> float:
+		from erpnext.stock.get_item_details import get_price_list_rate_for
+
+		price_list = self.selling_price_list()
+		if not price_list:
+			return 0.0
+		stock_uom = frappe.db.get_value("Item", item_code, "stock_uom")
+		args = frappe._dict(
+			price_list=price_list,
+			customer=self.customer,
+			uom=stock_uom,
+			stock_uom=stock_uom,
+			transaction_date=self.posting_date,
+			qty=qty,
+		)
+		return flt(get_price_list_rate_for(args, item_code))
+
+	def set_part_rates(self):
+		for row in self.parts:
+			if not row.rate:
+				row.rate = self.price_of(row.item_code, row.qty)
+
+	def set_labour_rates(self):
+		labour_item = frappe.db.get_single_value("After Sales Settings", "labour_item")
+		for row in self.labour:
+			if not row.service_item:
+				row.service_item = labour_item
+			if not row.rate and row.service_item:
+				row.rate = self.price_of(row.service_item, row.hours)
+
+	def calculate_totals(self):
+		for row in self.parts:
+			row.amount = repair_policy.line_amount(
+				repair_policy.chargeable_part_qty(part_line(row)), row.rate
+			)
+		for row in self.labour:
+			row.amount = repair_policy.line_amount(row.hours, row.rate)
+		labour = [(row.hours, row.rate) for row in self.labour]
+		self.labour_total = sum(flt(row.amount) for row in self.labour)
+		self.parts_cost = sum(flt(row.valuation_amount) for row in self.parts)
+		self.total_cost = repair_policy.job_cost(self.parts_cost, labour)
+		self.total_price = repair_policy.job_price(
+			self.service_class,
+			[(repair_policy.chargeable_part_qty(part_line(row)), row.rate) for row in self.parts],
+			labour,
+		)
+
+	def update_stock_quantities(self):
+		"""Recompute issued and returned quantities and the parts' stock value from the submitted
+		Stock Entries that name this job: one aggregate query each, never a running tally."""
+		sed = frappe.qb.DocType("Stock Entry Detail")
+		se = frappe.qb.DocType("Stock Entry")
+		moved = (
+			frappe.qb.from_(sed)
+			.join(se)
+			.on(se.name == sed.parent)
+			.select(sed.repair_job_part, se.purpose, Sum(sed.transfer_qty).as_("qty"))
+			.where((se.repair_job == self.name) & (se.docstatus == 1) & (sed.repair_job_part.isnotnull()))
+			.groupby(sed.repair_job_part, se.purpose)
+		).run(as_dict=True)
+		sle = frappe.qb.DocType("Stock Ledger Entry")
+		valued = (
+			frappe.qb.from_(sle)
+			.join(sed)
+			.on(sed.name == sle.voucher_detail_no)
+			.join(se)
+			.on(se.name == sed.parent)
+			.select(sed.repair_job_part, Sum(sle.stock_value_difference).as_("value"))
+			.where(
+				(se.repair_job == self.name)
+				& (se.docstatus == 1)
+				& (sle.voucher_type == "Stock Entry")
+				& (sle.is_cancelled == 0)
+				& (sed.repair_job_part.isnotnull())
+			)
+			.groupby(sed.repair_job_part)
+		).run(as_dict=True)
+
+		issued, returned = {}, {}
+		for row in moved:
+			target = returned if row.purpose == "Material Receipt" else issued
+			target[row.repair_job_part] = flt(row.qty)
+		value = {row.repair_job_part: -flt(row.value) for row in valued}
+		for row in self.parts:
+			row.issued_qty = issued.get(row.name, 0)
+			row.returned_qty = returned.get(row.name, 0)
+			row.valuation_amount = value.get(row.name, 0)
+		self.calculate_totals()
+		self.flags.from_stock_entry = True
+		self.save(ignore_permissions=True)
+
+	def set_status_by_system(self, status: str, **values):
+		self.status = status
+		self.update(values)
+		self.flags.ignore_validate_update_after_submit = True
+		self.save(ignore_permissions=True)
+
+
+def part_line(row) -> repair_policy.PartLine:
+	return repair_policy.PartLine(
+		requested=flt(row.qty),
+		issued=flt(row.issued_qty),
+		returned=flt(row.returned_qty),
+		is_used=bool(row.is_used),
+	)
+
+
+def user_can_work_on(job, user: str | None = None) -> bool:
+	"""Whether `user` is dispatched to the job (technicians see only their own jobs)."""
+	user = user or frappe.session.user
+	return any(row.user == user for row in job.technicians)
+
+
+def is_technician_only(user: str) -> bool:
+	roles = set(frappe.get_roles(user))
+	return "Service Technician" in roles and not roles & {
+		"After Sales Manager",
+		"After Sales User",
+		"System Manager",
+		"Stock User",
+		"Accounts User",
+	}
+
+
+def get_permission_query_conditions(user: str | None = None) -> str:
+	user = user or frappe.session.user
+	if user == "Administrator" or not is_technician_only(user):
+		return ""
+	return (
+		"exists (select 1 from `tabRepair Job Technician` t where t.parent = `tabRepair Job`.name"
+		f" and t.parenttype = 'Repair Job' and t.user = {frappe.db.escape(user)})"
+	)
+
+
+def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	user = user or frappe.session.user
+	if user == "Administrator" or not is_technician_only(user):
+		return None
+	return user_can_work_on(doc, user)
+
+
+@frappe.whitelist()
+def set_status(repair_job: str, status: str) -> str:
+	"""Move a job along its life cycle by hand (dispatch, start, wait for parts, complete, close)."""
+	job = frappe.get_doc("Repair Job", repair_job)
+	job.check_permission("write")
+	if status not in repair_policy.STATUSES or not repair_policy.can_move(job.status, status):
+		frappe.throw(
+			_("Repair Job {0} cannot go from {1} to {2}").format(
+				frappe.bold(job.name), _(job.status), _(status)
+			)
+		)
+	if status == repair_policy.DISPATCHED and not job.technicians:
+		frappe.throw(_("Add a technician to Repair Job {0} before dispatching it").format(job.name))
+	if status == repair_policy.COMPLETED:
+		job.completed_on = now_datetime()
+	job.status = status
+	job.save()
+	return job.status
+
+
+@frappe.whitelist()
+def supervisor_check(repair_job: str) -> None:
+	"""Record the supervisor's check of the finished work (001/3 §7)."""
+	job = frappe.get_doc("Repair Job", repair_job)
+	job.check_permission("write")
+	if "After Sales Manager" not in frappe.get_roles():
+		frappe.throw(_("Only an After Sales Manager can check Repair Job {0}").format(job.name))
+	job.supervisor = frappe.session.user
+	job.supervisor_checked_on = now_datetime()
+	job.save()

@@ -1,0 +1,24 @@
+// Copyright (c) 2026, aftersales_module developers
+// For license information, please see license.txt
+
+frappe.query_reports["Warranty Cost"] = {
+	filters: [
+		{
+			fieldname: "company",
+			label: __("Company"),
+			fieldtype: "Link",
+			options: "Company",
+			default: frappe.defaults.get_user_default("Company"),
+		},
+		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date" },
+		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date" },
+		{
+			fieldname: "service_class",
+			label: __("Service Class"),
+			fieldtype: "Select",
+			options: ["", "Warranty", "Contract", "Goodwill"],
+		},
+		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
+		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
+	],
+};

@@ -1,0 +1,1 @@
+"""Hooks on ERPNext doctypes, one module per doctype."""

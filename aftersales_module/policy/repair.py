@@ -1,0 +1,142 @@
+"""Rules for repair jobs: status moves, spare-part issue and return caps, who pays, cost and price,
+and when an invoice discount needs a manager."""
+
+from dataclasses import dataclass
+
+from aftersales_module.policy.messages import _
+
+OPEN = "Open"
+DISPATCHED = "Dispatched"
+IN_PROGRESS = "In Progress"
+AWAITING_PARTS = "Awaiting Parts"
+COMPLETED = "Completed"
+INVOICED = "Invoiced"
+CLOSED = "Closed"
+
+STATUSES = (OPEN, DISPATCHED, IN_PROGRESS, AWAITING_PARTS, COMPLETED, INVOICED, CLOSED)
+
+# Jobs a technician still works on: parts may be issued against these only (001/10 "见单发料").
+WORKING_STATUSES = (OPEN, DISPATCHED, IN_PROGRESS, AWAITING_PARTS)
+
+# Status -> statuses a user may move the job to by hand. Invoiced is set by the Sales Invoice only.
+TRANSITIONS = {
+	OPEN: (DISPATCHED, CLOSED),
+	DISPATCHED: (IN_PROGRESS, AWAITING_PARTS, OPEN, CLOSED),
+	IN_PROGRESS: (AWAITING_PARTS, COMPLETED, CLOSED),
+	AWAITING_PARTS: (IN_PROGRESS, COMPLETED, CLOSED),
+	COMPLETED: (IN_PROGRESS, CLOSED),
+	INVOICED: (CLOSED,),
+	CLOSED: (),
+}
+
+PAID = "Paid"
+WARRANTY = "Warranty"
+CONTRACT = "Contract"
+GOODWILL = "Goodwill"
+SERVICE_CLASSES = (PAID, WARRANTY, CONTRACT, GOODWILL)
+
+DEFAULT_DISCOUNT_APPROVAL_PERCENT = 10.0  # an SA may give 10% (001/10)
+
+
+def can_move(current: str, new: str) -> bool:
+	"""Whether a user may move a job from `current` to `new` status by hand."""
+	return new in TRANSITIONS.get(current, ())
+
+
+def can_issue_parts(status: str) -> bool:
+	"""Parts go out only against a job that is still being worked on."""
+	return status in WORKING_STATUSES
+
+
+def can_return_parts(status: str) -> bool:
+	"""Unused parts may come back until the job is invoiced or closed."""
+	return status in (*WORKING_STATUSES, COMPLETED)
+
+
+def can_undo_parts_move(status: str) -> bool:
+	"""A parts Stock Entry may be cancelled while the job is not yet invoiced or closed, so the
+	invoice and the closed job's cost never change under them."""
+	return status not in (INVOICED, CLOSED)
+
+
+def company_bears_cost(service_class: str) -> bool:
+	"""Warranty, contract and goodwill work is paid by the company: its parts go to the warranty
+	expense account."""
+	return service_class in (WARRANTY, CONTRACT, GOODWILL)
+
+
+def can_invoice(service_class: str, status: str) -> bool:
+	"""Only a completed paid job is invoiced; warranty, contract and goodwill jobs never are."""
+	return service_class == PAID and status == COMPLETED
+
+
+@dataclass(frozen=True)
+class PartLine:
+	"""One part row of a job: what was asked for and what stock has moved so far."""
+
+	requested: float
+	issued: float = 0.0
+	returned: float = 0.0
+	is_used: bool = False
+
+	@property
+	def net_issued(self) -> float:
+		return self.issued - self.returned
+
+
+def unissued_qty(line: PartLine) -> float:
+	"""How much of the requested quantity has not been issued yet (never negative)."""
+	return max(line.requested - line.net_issued, 0.0)
+
+
+def issue_exceeds_request(line: PartLine, qty: float) -> bool:
+	"""Whether issuing `qty` more would take the net issued quantity over the request; only an
+	After Sales Manager may do that."""
+	return line.net_issued + qty > line.requested + 1e-9
+
+
+def return_problem(line: PartLine, qty: float) -> str | None:
+	"""Why `qty` of this line cannot go back to stock, or None. Used parts never go back
+	("拒绝退库"); nothing beyond what is out can come back."""
+	if line.is_used:
+		return _("Row {0}: {1} is marked as used on the job and cannot go back to stock")
+	if qty > line.net_issued + 1e-9:
+		return _("Row {0}: cannot return {2} of {1}; only {3} is issued and not returned")
+	return None
+
+
+def line_amount(qty: float, rate: float) -> float:
+	return round((qty or 0) * (rate or 0), 2)
+
+
+def chargeable_part_qty(line: PartLine) -> float:
+	"""A paid job charges the parts that left stock and did not come back."""
+	return max(line.net_issued, 0.0)
+
+
+def job_price(
+	service_class: str, parts: list[tuple[float, float]], labour: list[tuple[float, float]]
+) -> float:
+	"""What the customer pays: parts (qty, rate) plus labour (hours, rate); nothing unless Paid."""
+	if service_class != PAID:
+		return 0.0
+	return round(sum(line_amount(q, r) for q, r in parts) + sum(line_amount(h, r) for h, r in labour), 2)
+
+
+def job_cost(parts_valuation: float, labour: list[tuple[float, float]]) -> float:
+	"""What the job costs the company: the stock value of the parts that left stock (from the stock
+	ledger) plus labour hours at their rate."""
+	return round((parts_valuation or 0) + sum(line_amount(h, r) for h, r in labour), 2)
+
+
+def discount_percent(list_total: float, net_total: float) -> float:
+	"""The discount an invoice gives, in percent of its list-price total."""
+	if not list_total or list_total <= 0:
+		return 0.0
+	return round(max(list_total - net_total, 0.0) * 100.0 / list_total, 4)
+
+
+def discount_needs_approval(list_total: float, net_total: float, threshold_percent: float | None) -> bool:
+	"""A discount above the threshold (default 10%) needs an After Sales Manager (001/14, 001/10)."""
+	threshold = DEFAULT_DISCOUNT_APPROVAL_PERCENT if threshold_percent is None else threshold_percent
+	return discount_percent(list_total, net_total) > threshold + 1e-9
