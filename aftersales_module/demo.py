@@ -45,14 +45,15 @@ class Demo:
 		self.abbr = frappe.get_cached_value("Company", company, "abbr")
 		self.created: list[str] = []
 
-	def ensure(self, doctype: str, filters: dict, values: dict) -> str:
-		"""The name of the record matching `filters`, inserting it from `values` when missing."""
+	def ensure(self, doctype: str, filters: dict, values: dict, label: str | None = None) -> str:
+		"""The name of the record matching `filters`, inserting it from `values` when missing;
+		`label` names it in the report when its own name is a hash."""
 		name = frappe.db.get_value(doctype, filters)
 		if name:
 			return name
 		doc = frappe.get_doc({"doctype": doctype, **filters, **values})
 		doc.insert(ignore_permissions=True)
-		self.created.append(f"{doctype} {doc.name}")
+		self.created.append(f"{doctype} {label or doc.name}")
 		return doc.name
 
 	def run(self) -> list[str]:
@@ -165,7 +166,10 @@ class Demo:
 		rows.append((LABOUR_ITEM[0], LABOUR_ITEM[2]))
 		for code, price in rows:
 			self.ensure(
-				"Item Price", {"item_code": code, "price_list": price_list}, {"price_list_rate": price}
+				"Item Price",
+				{"item_code": code, "price_list": price_list},
+				{"price_list_rate": price},
+				label=f"{code} @ {price} ({price_list})",
 			)
 
 	def make_opening_stock(self, spare_parts_warehouse: str):
