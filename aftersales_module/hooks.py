@@ -74,6 +74,7 @@ fixtures = [
 				"in",
 				[
 					"Stock Entry-repair_job",
+					"Stock Entry-repair_job_move",
 					"Stock Entry Detail-repair_job_part",
 					"Sales Invoice-repair_job",
 				],

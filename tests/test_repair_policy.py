@@ -70,3 +70,74 @@ def test_parts_moves_are_frozen_once_invoiced_or_closed():
 	assert repair.can_undo_parts_move("Completed")
 	assert not repair.can_undo_parts_move("Invoiced")
 	assert not repair.can_undo_parts_move("Closed")
+
+
+# ---------------------------------------------------------------- issuing parts to the technician's van
+VAN = "Van 1 - C"
+STORES = "Stores - C"
+
+
+def test_moves_are_classified_by_purpose_and_van():
+	assert repair.classify_move("Material Issue", STORES, None, VAN) == (repair.MOVE_ISSUE, False)
+	assert repair.classify_move("Material Issue", STORES, None, None) == (repair.MOVE_ISSUE, False)
+	assert repair.classify_move("Material Receipt", None, STORES, VAN) == (repair.MOVE_RETURN, False)
+	assert repair.classify_move("Material Transfer", STORES, VAN, VAN) == (repair.MOVE_ISSUE, True)
+	assert repair.classify_move("Material Transfer", VAN, STORES, VAN) == (repair.MOVE_RETURN, True)
+	assert repair.classify_move("Material Issue", VAN, None, VAN) == (repair.MOVE_CONSUMPTION, True)
+	# a transfer that does not touch the van, or without a van set, is no job move
+	assert repair.classify_move("Material Transfer", STORES, "Other - C", VAN) == (None, False)
+	assert repair.classify_move("Material Transfer", STORES, VAN, None) == (None, False)
+	assert repair.classify_move("Material Transfer", VAN, VAN, VAN) == (None, False)
+	assert repair.classify_move("Manufacture", STORES, None, VAN) == (None, False)
+
+
+def test_tally_counts_transfers_as_issued_and_consumption_only_once():
+	moves = [
+		("Material Transfer", repair.MOVE_ISSUE, 3),
+		("Material Transfer", repair.MOVE_RETURN, 1),
+		("Material Issue", repair.MOVE_CONSUMPTION, 2),
+	]
+	assert repair.tally_moves(moves) == {"issued": 3, "returned": 1, "in_van": 0, "consumed": 2}
+	# legacy entries without a recorded move count by purpose; direct moves never touch the van
+	legacy = [("Material Issue", None, 2), ("Material Receipt", None, 1)]
+	assert repair.tally_moves(legacy) == {"issued": 2, "returned": 1, "in_van": 0, "consumed": 0}
+	mixed = [("Material Issue", repair.MOVE_ISSUE, 1), ("Material Transfer", repair.MOVE_ISSUE, 2)]
+	assert repair.tally_moves(mixed) == {"issued": 3, "returned": 0, "in_van": 2, "consumed": 0}
+
+
+def test_van_returns_are_capped_at_what_is_in_the_van():
+	line = PartLine(requested=3, issued=3, returned=1, in_van=2)
+	assert repair.returnable_qty(line, from_van=True) == 2
+	assert repair.returnable_qty(line, from_van=False) == 0
+	assert repair.return_problem(line, 2, from_van=True) is None
+	assert "from the van" in repair.return_problem(line, 3, from_van=True)
+	assert "only {3}" in repair.return_problem(line, 1, from_van=False)
+	consumed = PartLine(requested=2, issued=2, consumed=2)
+	assert repair.returnable_qty(consumed, from_van=True) == 0
+	assert repair.returnable_qty(consumed, from_van=False) == 0, "consumed parts never go back"
+	assert "used" in repair.return_problem(PartLine(requested=2, issued=2, in_van=2, is_used=True), 1, True)
+
+
+def test_completed_job_consumes_what_is_in_the_van():
+	assert repair.qty_to_consume(PartLine(requested=3, issued=3, returned=1, in_van=2)) == 2
+	assert repair.qty_to_consume(PartLine(requested=2, issued=2)) == 0, "direct issues are expensed already"
+	line = PartLine(requested=2, issued=2, in_van=2)
+	assert repair.consumption_problem(line, 2) is None
+	assert "only {3}" in repair.consumption_problem(line, 3)
+	assert repair.can_consume_parts("Completed")
+	assert not any(repair.can_consume_parts(s) for s in repair.STATUSES if s != "Completed")
+
+
+def test_consumption_stands_while_the_job_is_finished():
+	assert all(repair.can_undo_consumption(s) for s in repair.WORKING_STATUSES)
+	for status in ("Completed", "Invoiced", "Closed"):
+		assert not repair.can_undo_consumption(status)
+
+
+def test_an_issue_cannot_be_undone_once_its_parts_came_back_or_were_used():
+	van = PartLine(requested=2, issued=2, consumed=2)
+	assert repair.undo_issue_problem(van, 2, through_van=True)
+	assert repair.undo_issue_problem(PartLine(requested=2, issued=2, in_van=2), 2, True) is None
+	direct = PartLine(requested=2, issued=2, returned=1)
+	assert repair.undo_issue_problem(direct, 2, through_van=False)
+	assert repair.undo_issue_problem(direct, 1, through_van=False) is None

@@ -78,10 +78,17 @@ class PartLine:
 	issued: float = 0.0
 	returned: float = 0.0
 	is_used: bool = False
+	in_van: float = 0.0  # transferred to the technician's van, not yet returned or consumed
+	consumed: float = 0.0  # consumed from the van when the job was completed
 
 	@property
 	def net_issued(self) -> float:
 		return self.issued - self.returned
+
+	@property
+	def issued_direct(self) -> float:
+		"""Out through Material Issues (already expensed), not returned."""
+		return self.net_issued - self.in_van - self.consumed
 
 
 def unissued_qty(line: PartLine) -> float:
@@ -95,13 +102,108 @@ def issue_exceeds_request(line: PartLine, qty: float) -> bool:
 	return line.net_issued + qty > line.requested + 1e-9
 
 
-def return_problem(line: PartLine, qty: float) -> str | None:
+def returnable_qty(line: PartLine, from_van: bool = False) -> float:
+	"""How much of this line may go back to the spare-parts warehouse: from the van, what is in it
+	for the job; otherwise what was issued directly and not returned. Consumed parts never go back."""
+	qty = line.in_van if from_van else line.issued_direct
+	return max(qty, 0.0)
+
+
+def return_problem(line: PartLine, qty: float, from_van: bool = False) -> str | None:
 	"""Why `qty` of this line cannot go back to stock, or None. Used parts never go back
 	("拒绝退库"); nothing beyond what is out can come back."""
 	if line.is_used:
 		return _("Row {0}: {1} is marked as used on the job and cannot go back to stock")
-	if qty > line.net_issued + 1e-9:
+	if qty > returnable_qty(line, from_van) + 1e-9:
+		if from_van:
+			return _("Row {0}: cannot return {2} of {1} from the van; only {3} is there for this job")
 		return _("Row {0}: cannot return {2} of {1}; only {3} is issued and not returned")
+	return None
+
+
+# How a Stock Entry naming a job moves its parts. Direct mode: a Material Issue from the spare-parts
+# warehouse (ISSUE) and a Material Receipt back (RETURN). Van mode: a Material Transfer to the
+# technician's van (ISSUE) and back (RETURN), then a Material Issue from the van when the job is
+# completed (CONSUMPTION), which is when the cost reaches the GL.
+MOVE_ISSUE = "Parts Issue"
+MOVE_RETURN = "Parts Return"
+MOVE_CONSUMPTION = "Parts Consumption"
+MATERIAL_ISSUE = "Material Issue"
+MATERIAL_RECEIPT = "Material Receipt"
+MATERIAL_TRANSFER = "Material Transfer"
+
+
+def classify_move(
+	purpose: str, source: str | None, target: str | None, van_warehouse: str | None
+) -> tuple[str | None, bool]:
+	"""(move, through the van) of one Stock Entry row naming a job, or (None, False) when the row is
+	not a move a job allows. A Material Issue from the van is the job's consumption."""
+	van = bool(van_warehouse)
+	if purpose == MATERIAL_ISSUE:
+		if van and source == van_warehouse:
+			return MOVE_CONSUMPTION, True
+		return MOVE_ISSUE, False
+	if purpose == MATERIAL_RECEIPT:
+		return MOVE_RETURN, False
+	if purpose == MATERIAL_TRANSFER and van and source != target:
+		if target == van_warehouse:
+			return MOVE_ISSUE, True
+		if source == van_warehouse:
+			return MOVE_RETURN, True
+	return None, False
+
+
+def tally_moves(moves: list[tuple[str, str | None, float]]) -> dict[str, float]:
+	"""A part's quantities from its submitted moves (purpose, recorded move, qty). Entries made before
+	moves were recorded count by purpose. Transfers count as issued and returned; consumption does
+	not change what was issued, it empties the van."""
+	issued = returned = in_van = consumed = 0.0
+	for purpose, move, qty in moves:
+		move = move or (MOVE_RETURN if purpose == MATERIAL_RECEIPT else MOVE_ISSUE)
+		van = purpose == MATERIAL_TRANSFER
+		if move == MOVE_CONSUMPTION:
+			consumed += qty
+			in_van -= qty
+		elif move == MOVE_ISSUE:
+			issued += qty
+			in_van += qty if van else 0.0
+		elif move == MOVE_RETURN:
+			returned += qty
+			in_van -= qty if van else 0.0
+	return {"issued": issued, "returned": returned, "in_van": in_van, "consumed": consumed}
+
+
+def qty_to_consume(line: PartLine) -> float:
+	"""What a completed job consumes from the van: every part still there for it."""
+	return max(line.in_van, 0.0)
+
+
+def can_consume_parts(status: str) -> bool:
+	"""Parts in the van are consumed (and expensed) when the job is completed."""
+	return status == COMPLETED
+
+
+def can_undo_consumption(status: str) -> bool:
+	"""The consumption of a completed, invoiced or closed job stands; move the job back to work
+	on it first, so its cost never disappears under a finished job."""
+	return status in WORKING_STATUSES
+
+
+def consumption_problem(line: PartLine, qty: float) -> str | None:
+	"""Why `qty` of this line cannot be consumed from the van, or None."""
+	if qty > qty_to_consume(line) + 1e-9:
+		return _("Row {0}: cannot consume {2} of {1} from the van; only {3} is there for this job")
+	return None
+
+
+def undo_issue_problem(line: PartLine, qty: float, through_van: bool) -> str | None:
+	"""Why an issue of `qty` cannot be cancelled, or None: what it brought must still be out, so
+	the job's returns and consumption keep something to stand on."""
+	left = line.in_van if through_van else line.issued_direct
+	if qty > left + 1e-9:
+		return _(
+			"Row {0}: {2} of {1} from this entry has since been returned or consumed; cancel those first"
+		)
 	return None
 
 

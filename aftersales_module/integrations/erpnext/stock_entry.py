@@ -6,13 +6,14 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import cint, flt
 
 from aftersales_module.aftersales_module.doctype.repair_job.repair_job import part_line
 from aftersales_module.policy import repair as repair_policy
 
-ISSUE = "Material Issue"
-RETURN = "Material Receipt"
+ISSUE = repair_policy.MATERIAL_ISSUE
+RETURN = repair_policy.MATERIAL_RECEIPT
+TRANSFER = repair_policy.MATERIAL_TRANSFER
 
 
 def validate(doc, method=None):
@@ -22,11 +23,11 @@ def validate(doc, method=None):
 		return
 
 	job = frappe.get_doc("Repair Job", doc.repair_job)
-	if doc.purpose not in (ISSUE, RETURN):
+	if doc.purpose not in (ISSUE, RETURN, TRANSFER):
 		frappe.throw(
-			_("Stock Entry {0} for Repair Job {1} must be a Material Issue or a Material Receipt").format(
-				doc.name, job.name
-			)
+			_(
+				"Stock Entry {0} for Repair Job {1} must be a Material Issue, a Material Receipt or a Material Transfer"
+			).format(doc.name, job.name)
 		)
 	if doc.company != job.company:
 		frappe.throw(
@@ -34,7 +35,13 @@ def validate(doc, method=None):
 				doc.name, doc.company, job.name, job.company
 			)
 		)
-	allowed = repair_policy.can_issue_parts if doc.purpose == ISSUE else repair_policy.can_return_parts
+	move, through_van = classify(doc, job)
+	doc.repair_job_move = move
+	allowed = {
+		repair_policy.MOVE_ISSUE: repair_policy.can_issue_parts,
+		repair_policy.MOVE_RETURN: repair_policy.can_return_parts,
+		repair_policy.MOVE_CONSUMPTION: repair_policy.can_consume_parts,
+	}[move]
 	if not allowed(job.status):
 		frappe.throw(
 			_("Repair Job {0} is {1}: no spare parts can be moved against it").format(
@@ -43,7 +50,9 @@ def validate(doc, method=None):
 		)
 
 	rows = {row.name: row for row in job.parts}
-	expense_account = warranty_expense_account(job)
+	# a transfer to or from the van books no expense; the cost reaches the GL when the van's parts
+	# are consumed
+	expense_account = None if doc.purpose == TRANSFER else warranty_expense_account(job)
 	qty_per_part = defaultdict(float)
 	for d in doc.items:
 		row = rows.get(d.get("repair_job_part")) or match_part(job, d)
@@ -61,15 +70,47 @@ def validate(doc, method=None):
 	for part_name, qty in qty_per_part.items():
 		row = rows[part_name]
 		line = part_line(row)
-		if doc.purpose == ISSUE:
+		if move == repair_policy.MOVE_ISSUE:
 			if repair_policy.issue_exceeds_request(line, qty) and not is_manager():
 				frappe.throw(
 					_(
 						"Row {0}: issuing {1} of {2} takes Repair Job {3} over the requested {4}; only an After Sales Manager can do that"
 					).format(row.idx, qty, frappe.bold(row.item_code), job.name, row.qty)
 				)
-		elif problem := repair_policy.return_problem(line, qty):
-			frappe.throw(_(problem).format(row.idx, frappe.bold(row.item_code), qty, line.net_issued))
+		elif move == repair_policy.MOVE_RETURN:
+			if problem := repair_policy.return_problem(line, qty, through_van):
+				cap = repair_policy.returnable_qty(line, through_van)
+				frappe.throw(_(problem).format(row.idx, frappe.bold(row.item_code), qty, cap))
+		elif problem := repair_policy.consumption_problem(line, qty):
+			cap = repair_policy.qty_to_consume(line)
+			frappe.throw(_(problem).format(row.idx, frappe.bold(row.item_code), qty, cap))
+
+
+def classify(doc, job) -> tuple[str, bool]:
+	"""The one move (issue, return or consumption) every row of the entry makes for the job, and
+	whether it goes through the technician's van."""
+	van = van_warehouse()
+	moves = set()
+	for d in doc.items:
+		move, through_van = repair_policy.classify_move(doc.purpose, d.s_warehouse, d.t_warehouse, van)
+		if not move:
+			frappe.throw(
+				_(
+					"Row {0}: a Material Transfer for Repair Job {1} must move parts between a warehouse and the Technician Van Warehouse {2}"
+				).format(d.idx, job.name, van or _("(not set in After Sales Settings)"))
+			)
+		moves.add((move, through_van))
+	if len(moves) != 1:
+		frappe.throw(
+			_(
+				"Stock Entry {0} mixes parts consumed from the van with parts issued for Repair Job {1}"
+			).format(doc.name, job.name)
+		)
+	return moves.pop()
+
+
+def van_warehouse() -> str | None:
+	return frappe.db.get_single_value("After Sales Settings", "van_warehouse") or None
 
 
 def match_part(job, detail):
@@ -109,13 +150,32 @@ def on_submit(doc, method=None):
 def before_cancel(doc, method=None):
 	if not doc.get("repair_job"):
 		return
-	status = frappe.db.get_value("Repair Job", doc.repair_job, "status")
-	if not repair_policy.can_undo_parts_move(status):
+	job = frappe.get_doc("Repair Job", doc.repair_job)
+	if not repair_policy.can_undo_parts_move(job.status):
 		frappe.throw(
 			_("Repair Job {0} is {1}: Stock Entry {2} of its parts can no longer be cancelled").format(
-				frappe.bold(doc.repair_job), _(status), doc.name
+				frappe.bold(job.name), _(job.status), doc.name
 			)
 		)
+	move = doc.get("repair_job_move") or (
+		repair_policy.MOVE_RETURN if doc.purpose == RETURN else repair_policy.MOVE_ISSUE
+	)
+	if move == repair_policy.MOVE_CONSUMPTION and not repair_policy.can_undo_consumption(job.status):
+		frappe.throw(
+			_(
+				"Repair Job {0} is {1}: move it back to In Progress before cancelling Stock Entry {2}, which consumed its parts from the van"
+			).format(frappe.bold(job.name), _(job.status), doc.name)
+		)
+	if move == repair_policy.MOVE_ISSUE:
+		rows = {row.name: row for row in job.parts}
+		qty_per_part = defaultdict(float)
+		for d in doc.items:
+			if d.get("repair_job_part") in rows:
+				qty_per_part[d.repair_job_part] += flt(d.transfer_qty)
+		for part_name, qty in qty_per_part.items():
+			row = rows[part_name]
+			if problem := repair_policy.undo_issue_problem(part_line(row), qty, doc.purpose == TRANSFER):
+				frappe.throw(_(problem).format(row.idx, frappe.bold(row.item_code), qty))
 
 
 def on_cancel(doc, method=None):
@@ -155,7 +215,8 @@ def new_entry(job, purpose: str):
 
 @frappe.whitelist()
 def make_parts_issue(repair_job: str) -> str:
-	"""A draft Material Issue of every part of the job not issued yet; returns its name."""
+	"""A draft Material Issue of every part of the job not issued yet, or a Material Transfer of them
+	to the technician's van when the settings say so; returns its name."""
 	job = frappe.get_doc("Repair Job", repair_job)
 	job.check_permission("read")
 	if not repair_policy.can_issue_parts(job.status):
@@ -164,7 +225,14 @@ def make_parts_issue(repair_job: str) -> str:
 				frappe.bold(job.name), _(job.status)
 			)
 		)
-	entry = new_entry(job, ISSUE)
+	van = None
+	if cint(frappe.db.get_single_value("After Sales Settings", "issue_parts_to_van")):
+		van = van_warehouse()
+		if not van:
+			frappe.throw(
+				_("Set the Technician Van Warehouse in After Sales Settings to issue parts to the van")
+			)
+	entry = new_entry(job, TRANSFER if van else ISSUE)
 	for row in job.parts:
 		qty = repair_policy.unissued_qty(part_line(row))
 		if qty > 0:
@@ -174,6 +242,7 @@ def make_parts_issue(repair_job: str) -> str:
 					"item_code": row.item_code,
 					"qty": qty,
 					"s_warehouse": spare_parts_warehouse(job, row),
+					"t_warehouse": van,
 					"repair_job_part": row.name,
 				},
 			)
@@ -185,24 +254,67 @@ def make_parts_issue(repair_job: str) -> str:
 
 @frappe.whitelist()
 def make_parts_return(repair_job: str) -> str:
-	"""A draft Material Receipt bringing back the job's issued, unused parts at their issue cost."""
+	"""A draft entry bringing back the job's issued, unused parts: a Material Transfer of what is in
+	the technician's van for it, or else a Material Receipt of what was issued directly, at its
+	issue cost."""
 	job = frappe.get_doc("Repair Job", repair_job)
 	job.check_permission("read")
-	entry = new_entry(job, RETURN)
-	for row in job.parts:
-		line = part_line(row)
-		if line.net_issued > 0 and not line.is_used:
-			entry.append(
-				"items",
-				{
-					"item_code": row.item_code,
-					"qty": line.net_issued,
-					"t_warehouse": spare_parts_warehouse(job, row),
-					"basic_rate": flt(row.valuation_amount) / line.net_issued,
-					"repair_job_part": row.name,
-				},
-			)
+	lines = [(row, part_line(row)) for row in job.parts]
+	from_van = any(line.in_van > 0 and not line.is_used for _row, line in lines)
+	entry = new_entry(job, TRANSFER if from_van else RETURN)
+	for row, line in lines:
+		qty = repair_policy.returnable_qty(line, from_van)
+		if qty <= 0 or line.is_used:
+			continue
+		item = {
+			"item_code": row.item_code,
+			"qty": qty,
+			"t_warehouse": spare_parts_warehouse(job, row),
+			"repair_job_part": row.name,
+		}
+		if from_van:
+			item["s_warehouse"] = van_warehouse()
+		else:
+			item["basic_rate"] = flt(row.valuation_amount) / line.net_issued
+		entry.append("items", item)
 	if not entry.items:
 		frappe.throw(_("Repair Job {0} has no issued, unused parts to return").format(job.name))
 	entry.insert()
+	return entry.name
+
+
+def consume_van_parts(job) -> str | None:
+	"""When a job is completed, the parts still in the technician's van for it are used: a submitted
+	Material Issue from the van, naming the job, books their cost (to the warranty expense account
+	for work the company pays for). Returns the entry's name, or None when nothing is in the van."""
+	lines = [(row, repair_policy.qty_to_consume(part_line(row))) for row in job.parts]
+	lines = [(row, qty) for row, qty in lines if qty > 0]
+	if not lines:
+		return None
+	van = van_warehouse()
+	if not van:
+		frappe.throw(
+			_(
+				"Repair Job {0} has parts in a technician's van, but no Technician Van Warehouse is set"
+			).format(job.name)
+		)
+	entry = frappe.new_doc("Stock Entry")
+	entry.update(
+		{
+			"stock_entry_type": ISSUE,
+			"purpose": ISSUE,
+			"company": job.company,
+			"repair_job": job.name,
+			"remarks": _("Spare parts used on Repair Job {0}").format(job.name),
+		}
+	)
+	for row, qty in lines:
+		entry.append(
+			"items",
+			{"item_code": row.item_code, "qty": qty, "s_warehouse": van, "repair_job_part": row.name},
+		)
+	# the technician completing the job need not hold stock rights: the parts already left the store
+	entry.flags.ignore_permissions = True
+	entry.insert()
+	entry.submit()
 	return entry.name

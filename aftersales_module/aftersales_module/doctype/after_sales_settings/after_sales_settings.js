@@ -3,7 +3,7 @@
 
 frappe.ui.form.on("After Sales Settings", {
 	setup(frm) {
-		["spare_parts_warehouse", "returns_warehouse"].forEach((fieldname) =>
+		["spare_parts_warehouse", "returns_warehouse", "van_warehouse"].forEach((fieldname) =>
 			frm.set_query(fieldname, () => ({
 				filters: { company: frm.doc.default_company, is_group: 0, disabled: 0 },
 			}))
@@ -24,6 +24,7 @@ frappe.ui.form.on("After Sales Settings", {
 	default_company(frm) {
 		frm.set_value("spare_parts_warehouse", null);
 		frm.set_value("returns_warehouse", null);
+		frm.set_value("van_warehouse", null);
 		frm.set_value("warranty_expense_account", null);
 	},
 });

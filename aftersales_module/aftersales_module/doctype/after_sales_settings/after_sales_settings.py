@@ -26,12 +26,14 @@ class AfterSalesSettings(Document):
 		discount_approval_percent: DF.Percent
 		first_return_visit_days: DF.Int
 		free_maintenance_reminder_days: DF.Int
+		issue_parts_to_van: DF.Check
 		labour_item: DF.Link | None
 		repeat_complaint_window_days: DF.Int
 		returns_warehouse: DF.Link | None
 		satisfaction_call_days: DF.Int
 		second_return_visit_days: DF.Int
 		spare_parts_warehouse: DF.Link | None
+		van_warehouse: DF.Link | None
 		warranty_expense_account: DF.Link | None
 		warranty_start_basis: DF.Literal["Delivery Date", "Invoice Date"]
 	# end: auto-generated types
@@ -61,14 +63,20 @@ class AfterSalesSettings(Document):
 
 	def validate_company_links(self):
 		if not self.default_company:
-			for fieldname in ("spare_parts_warehouse", "returns_warehouse", "warranty_expense_account"):
+			for fieldname in (
+				"spare_parts_warehouse",
+				"returns_warehouse",
+				"van_warehouse",
+				"warranty_expense_account",
+			):
 				if self.get(fieldname):
 					frappe.throw(
 						_("Set the Default Company before {0}").format(_(self.meta.get_label(fieldname)))
 					)
-		for fieldname in ("spare_parts_warehouse", "returns_warehouse"):
+		for fieldname in ("spare_parts_warehouse", "returns_warehouse", "van_warehouse"):
 			if self.get(fieldname):
 				self.validate_warehouse(fieldname)
+		self.validate_van()
 		if self.warranty_expense_account:
 			self.validate_expense_account()
 		if self.labour_item:
@@ -84,12 +92,41 @@ class AfterSalesSettings(Document):
 				)
 			)
 		if cint(warehouse.is_group) or cint(warehouse.disabled):
-			message = (
-				_("Spare parts cannot be kept in {0}: it is a group or disabled warehouse")
-				if fieldname == "spare_parts_warehouse"
-				else _("Returned units cannot be kept in {0}: it is a group or disabled warehouse")
-			)
+			message = {
+				"spare_parts_warehouse": _(
+					"Spare parts cannot be kept in {0}: it is a group or disabled warehouse"
+				),
+				"returns_warehouse": _(
+					"Returned units cannot be kept in {0}: it is a group or disabled warehouse"
+				),
+				"van_warehouse": _("Parts cannot be carried in {0}: it is a group or disabled warehouse"),
+			}[fieldname]
 			frappe.throw(message.format(frappe.bold(name)))
+
+	def validate_van(self):
+		if cint(self.issue_parts_to_van) and not self.van_warehouse:
+			frappe.throw(
+				_("Set the {0} to issue parts to the technician's van").format(
+					_(self.meta.get_label("van_warehouse"))
+				)
+			)
+		if self.van_warehouse and self.van_warehouse == self.spare_parts_warehouse:
+			frappe.throw(
+				_("Technician Van Warehouse {0} cannot be the Spare Parts Warehouse").format(
+					frappe.bold(self.van_warehouse)
+				)
+			)
+		before = self.get_doc_before_save()
+		old_van = before.van_warehouse if before else None
+		if old_van and old_van != self.van_warehouse:
+			# the jobs' consumption and returns come from the van their parts went to
+			jobs = jobs_with_parts_in_van()
+			if jobs:
+				frappe.throw(
+					_(
+						"Technician Van Warehouse {0} still holds parts of Repair Jobs {1}; return or consume them first"
+					).format(frappe.bold(old_van), ", ".join(jobs))
+				)
 
 	def validate_expense_account(self):
 		account = frappe.db.get_value(
@@ -121,6 +158,17 @@ class AfterSalesSettings(Document):
 					frappe.bold(self.labour_item)
 				)
 			)
+
+
+def jobs_with_parts_in_van(limit: int = 10) -> list[str]:
+	part = frappe.qb.DocType("Repair Job Part")
+	return (
+		frappe.qb.from_(part)
+		.select(part.parent)
+		.distinct()
+		.where((part.parenttype == "Repair Job") & (part.van_qty > 0))
+		.limit(limit)
+	).run(pluck=True)
 
 
 def get_settings():

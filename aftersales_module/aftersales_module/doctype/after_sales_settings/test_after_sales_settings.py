@@ -14,6 +14,7 @@ from aftersales_module.tests.utils import (
 	compile_translations,
 	expense_account,
 	make_user,
+	make_warehouse,
 	warehouse,
 )
 
@@ -89,6 +90,36 @@ class TestAfterSalesSettings(FrappeTestCase):
 
 	def test_returns_warehouse_must_belong_to_the_company(self):
 		self.assertRejected("belongs to", default_company=OTHER_COMPANY, returns_warehouse=warehouse())
+
+	def test_van_warehouse_is_checked(self):
+		van = make_warehouse("_AS Technician Van")
+		base = {"default_company": TEST_COMPANY, "spare_parts_warehouse": warehouse()}
+		self.assertRejected("Technician Van Warehouse", issue_parts_to_van=1, van_warehouse=None, **base)
+		self.assertRejected("cannot be the Spare Parts Warehouse", van_warehouse=warehouse(), **base)
+		self.assertRejected(
+			"group or disabled", van_warehouse=f"All Warehouses - {TEST_COMPANY_ABBR}", **base
+		)
+		self.assertRejected(
+			"belongs to", van_warehouse=make_warehouse("_AS Technician Van", company=OTHER_COMPANY), **base
+		)
+		frappe.db.set_value("Warehouse", van, "disabled", 1)
+		try:
+			self.assertRejected("group or disabled", van_warehouse=van, **base)
+		finally:
+			frappe.db.set_value("Warehouse", van, "disabled", 0)
+
+	def test_van_mode_is_saved_and_restored(self):
+		saved = {
+			f: frappe.db.get_single_value("After Sales Settings", f)
+			for f in ("issue_parts_to_van", "van_warehouse")
+		}
+		van = make_warehouse("_AS Technician Van")
+		try:
+			self.settings(spare_parts_warehouse=warehouse(), issue_parts_to_van=1, van_warehouse=van).save()
+			stored = frappe.db.get_singles_dict("After Sales Settings")
+			self.assertEqual((int(stored.issue_parts_to_van), stored.van_warehouse), (1, van))
+		finally:
+			frappe.db.set_single_value("After Sales Settings", saved)
 
 	def test_discount_threshold_is_a_percentage(self):
 		self.assertRejected("between 0 and 100", discount_approval_percent=120)

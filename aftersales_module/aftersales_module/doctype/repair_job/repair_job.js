@@ -46,7 +46,7 @@ frappe.ui.form.on("Repair Job", {
 		});
 
 		const parts_out = (frm.doc.parts || []).some(
-			(row) => row.issued_qty - row.returned_qty > 0 && !row.is_used
+			(row) => row.issued_qty - row.returned_qty - (row.consumed_qty || 0) > 0 && !row.is_used
 		);
 		const parts_due = (frm.doc.parts || []).some(
 			(row) => row.qty - row.issued_qty + row.returned_qty > 0

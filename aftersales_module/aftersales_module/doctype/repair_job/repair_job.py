@@ -1,6 +1,8 @@
 # Copyright (c) 2026, aftersales_module developers
 # For license information, please see license.txt
 
+from collections import defaultdict
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -117,9 +119,11 @@ class RepairJob(Document):
 				)
 			if old is None:
 				row.issued_qty = row.returned_qty = row.valuation_amount = 0
+				row.van_qty = row.consumed_qty = 0
 			elif moved:
 				# quantities and cost follow the stock ledger only
 				row.issued_qty, row.returned_qty = old.issued_qty, old.returned_qty
+				row.van_qty, row.consumed_qty = old.van_qty, old.consumed_qty
 				row.valuation_amount = old.valuation_amount
 
 	def selling_price_list(self) -> str | None:
@@ -185,9 +189,9 @@ class RepairJob(Document):
 			frappe.qb.from_(sed)
 			.join(se)
 			.on(se.name == sed.parent)
-			.select(sed.repair_job_part, se.purpose, Sum(sed.transfer_qty).as_("qty"))
+			.select(sed.repair_job_part, se.purpose, se.repair_job_move, Sum(sed.transfer_qty).as_("qty"))
 			.where((se.repair_job == self.name) & (se.docstatus == 1) & (sed.repair_job_part.isnotnull()))
-			.groupby(sed.repair_job_part, se.purpose)
+			.groupby(sed.repair_job_part, se.purpose, se.repair_job_move)
 		).run(as_dict=True)
 		sle = frappe.qb.DocType("Stock Ledger Entry")
 		valued = (
@@ -207,14 +211,15 @@ class RepairJob(Document):
 			.groupby(sed.repair_job_part)
 		).run(as_dict=True)
 
-		issued, returned = {}, {}
+		moves = defaultdict(list)
 		for row in moved:
-			target = returned if row.purpose == "Material Receipt" else issued
-			target[row.repair_job_part] = flt(row.qty)
+			moves[row.repair_job_part].append((row.purpose, row.repair_job_move, flt(row.qty)))
+		# a transfer to or from the van nets to nothing: the value is what left the company's stock
 		value = {row.repair_job_part: -flt(row.value) for row in valued}
 		for row in self.parts:
-			row.issued_qty = issued.get(row.name, 0)
-			row.returned_qty = returned.get(row.name, 0)
+			qty = repair_policy.tally_moves(moves.get(row.name, []))
+			row.issued_qty, row.returned_qty = qty["issued"], qty["returned"]
+			row.van_qty, row.consumed_qty = qty["in_van"], qty["consumed"]
 			row.valuation_amount = value.get(row.name, 0)
 		self.calculate_totals()
 		self.flags.from_stock_entry = True
@@ -233,6 +238,8 @@ def part_line(row) -> repair_policy.PartLine:
 		issued=flt(row.issued_qty),
 		returned=flt(row.returned_qty),
 		is_used=bool(row.is_used),
+		in_van=flt(row.van_qty),
+		consumed=flt(row.consumed_qty),
 	)
 
 
@@ -287,6 +294,11 @@ def set_status(repair_job: str, status: str) -> str:
 		job.completed_on = now_datetime()
 	job.status = status
 	job.save()
+	if status == repair_policy.COMPLETED:
+		from aftersales_module.integrations.erpnext.stock_entry import consume_van_parts
+
+		if consume_van_parts(job):
+			job.reload()
 	return job.status
 
 

@@ -202,6 +202,18 @@ class TestRepairJob(FrappeTestCase):
 		credit = {e.account: e.credit for e in gl("Stock Entry", entry.name) if e.credit}
 		self.assertIn(warranty_expense_account(), credit, "a return gives the warranty cost back")
 
+	def test_issue_whose_parts_came_back_cannot_be_cancelled(self):
+		job = make_repair_job(service_class="Warranty")
+		issue = self.issue(job)
+		frappe.set_user(self.stock_user)
+		self.manual_entry(job, "Material Receipt", 1).insert().submit()
+		issue.reload()
+		with self.assertRaisesRegex(frappe.ValidationError, "returned or consumed"):
+			issue.cancel()
+		frappe.set_user("Administrator")
+		job.reload()
+		self.assertEqual((job.parts[0].issued_qty, job.parts[0].returned_qty), (2, 1))
+
 	def test_used_parts_cannot_go_back_to_stock(self):
 		job = make_repair_job()
 		self.issue(job)
