@@ -40,6 +40,15 @@ class RepairJob(Document):
 		customer: DF.Link
 		customer_name: DF.Data | None
 		customer_signature: DF.Signature | None
+		fault_cause: DF.Literal[
+			"",
+			"Product Defect",
+			"Wear and Tear",
+			"Improper Use",
+			"Installation",
+			"External Damage",
+			"Unknown",
+		]
 		finding_differs: DF.Check
 		first_time_fix: DF.Check
 		item_code: DF.Link | None

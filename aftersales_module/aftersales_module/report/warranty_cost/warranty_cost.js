@@ -20,5 +20,17 @@ frappe.query_reports["Warranty Cost"] = {
 		},
 		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
 		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Repair Job", label: __("Repair Job") },
+				{ value: "Item", label: __("Item") },
+				{ value: "Fault Cause", label: __("Fault Cause") },
+				{ value: "Month", label: __("Month") },
+			],
+			default: "Repair Job",
+		},
 	],
 };

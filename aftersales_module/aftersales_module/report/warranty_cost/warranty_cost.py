@@ -6,12 +6,53 @@ expense account in the general ledger, and the labour of each job."""
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Coalesce, Sum
+from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
+
+# Group By: the detail view lists jobs; the others add them up in SQL.
+GROUPS = {
+	"Item": ("item_code", "Link", "Item"),
+	"Fault Cause": ("fault_cause", "Data", None),
+	"Month": ("month", "Data", None),
+}
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	return columns(), data(filters)
+	group_by = filters.get("group_by") or "Repair Job"
+	if group_by == "Repair Job":
+		return columns(), data(filters)
+	if group_by not in GROUPS:
+		frappe.throw(_("Cannot group warranty cost by {0}").format(group_by))
+	rows = grouped(filters, group_by)
+	chart = {
+		"data": {
+			"labels": [row["value"] for row in rows],
+			"datasets": [
+				{"name": _("Parts Cost (GL)"), "values": [row["parts_cost"] for row in rows]},
+				{"name": _("Labour Total"), "values": [row["labour_total"] for row in rows]},
+			],
+		},
+		"type": "bar",
+		"barOptions": {"stacked": 1},
+	}
+	return grouped_columns(group_by), rows, None, chart
+
+
+def grouped_columns(group_by: str) -> list[dict]:
+	_field, fieldtype, options = GROUPS[group_by]
+	return [
+		{
+			"label": _(group_by),
+			"fieldname": "value",
+			"fieldtype": fieldtype,
+			"options": options,
+			"width": 200,
+		},
+		{"label": _("Repair Jobs"), "fieldname": "jobs", "fieldtype": "Int", "width": 110},
+		{"label": _("Parts Cost (GL)"), "fieldname": "parts_cost", "fieldtype": "Currency", "width": 130},
+		{"label": _("Labour Total"), "fieldname": "labour_total", "fieldtype": "Currency", "width": 120},
+		{"label": _("Total Cost"), "fieldname": "total_cost", "fieldtype": "Currency", "width": 120},
+	]
 
 
 def columns():
@@ -52,7 +93,49 @@ def columns():
 	]
 
 
+def grouped(filters, group_by: str) -> list[dict]:
+	query, job, parts_cost = base_query(filters)
+	if group_by == "Month":
+		term = DateFormat(job.posting_date, "%Y-%m")
+	else:
+		term = job[GROUPS[group_by][0]]
+	rows = (
+		query.select(
+			term.as_("value"),
+			Count(job.name).as_("jobs"),
+			Sum(parts_cost).as_("parts_cost"),
+			Sum(job.labour_total).as_("labour_total"),
+			Sum(parts_cost + job.labour_total).as_("total_cost"),
+		)
+		.groupby(term)
+		.orderby(term)
+	).run(as_dict=True)
+	for row in rows:
+		row["value"] = row["value"] or _("Not Set")
+	return rows
+
+
 def data(filters):
+	query, job, parts_cost = base_query(filters)
+	return (
+		query.select(
+			job.name.as_("repair_job"),
+			job.service_class,
+			job.customer,
+			job.item_code,
+			job.serial_no,
+			job.product_warranty_claim,
+			parts_cost.as_("parts_cost"),
+			job.labour_total,
+			(parts_cost + job.labour_total).as_("total_cost"),
+		)
+		.orderby(job.posting_date)
+		.orderby(job.name)
+	).run(as_dict=True)
+
+
+def base_query(filters):
+	"""Company-paid jobs joined to their parts cost in the warranty expense ledger (not selected yet)."""
 	account = frappe.db.get_single_value("After Sales Settings", "warranty_expense_account")
 	job = frappe.qb.DocType("Repair Job")
 	entry = frappe.qb.DocType("Stock Entry")
@@ -75,20 +158,7 @@ def data(filters):
 		frappe.qb.from_(job)
 		.left_join(ledger)
 		.on(ledger.repair_job == job.name)
-		.select(
-			job.name.as_("repair_job"),
-			job.service_class,
-			job.customer,
-			job.item_code,
-			job.serial_no,
-			job.product_warranty_claim,
-			parts_cost.as_("parts_cost"),
-			job.labour_total,
-			(parts_cost + job.labour_total).as_("total_cost"),
-		)
 		.where(job.service_class.isin(("Warranty", "Contract", "Goodwill")))
-		.orderby(job.posting_date)
-		.orderby(job.name)
 	)
 	for field in ("company", "service_class", "customer", "item_code"):
 		if filters.get(field):
@@ -97,4 +167,4 @@ def data(filters):
 		query = query.where(job.posting_date >= filters.from_date)
 	if filters.to_date:
 		query = query.where(job.posting_date <= filters.to_date)
-	return query.run(as_dict=True)
+	return query, job, parts_cost
