@@ -59,6 +59,38 @@ frappe.ui.form.on("Complaint Record", {
 		if (open && frm.perm[0] && frm.perm[0].write) {
 			frm.add_custom_button(__("Escalate"), () => escalate(frm));
 		}
+		if (!frm.is_new() && frm.doc.status !== "Invalid") {
+			const from_complaint = {
+				company: frm.doc.company,
+				customer: frm.doc.customer,
+				item_code: frm.doc.item_code,
+				serial_no: frm.doc.serial_no,
+				complaint: frm.doc.name,
+			};
+			if (frappe.model.can_create("Product Warranty Claim")) {
+				frm.add_custom_button(
+					__("Product Warranty Claim"),
+					() =>
+						frappe.new_doc("Product Warranty Claim", {
+							...from_complaint,
+							batch_no: frm.doc.batch_no,
+							symptom: frm.doc.description || frm.doc.subject,
+						}),
+					__("Create")
+				);
+			}
+			if (frappe.model.can_create("Repair Job")) {
+				frm.add_custom_button(
+					__("Repair Job"),
+					() =>
+						frappe.new_doc("Repair Job", {
+							...from_complaint,
+							reported_symptom: frm.doc.description || frm.doc.subject,
+						}),
+					__("Create")
+				);
+			}
+		}
 	},
 });
 

@@ -190,6 +190,23 @@ class TestComplaintRecord(FrappeTestCase):
 		with self.assertRaises(frappe.PermissionError):
 			frappe.get_doc("Complaint Record", theirs.name).check_permission("read")
 
+	def test_repair_job_links_back_to_its_complaint(self):
+		from frappe.desk.notifications import get_open_count
+
+		from aftersales_module.tests.utils import make_repair_job
+
+		doc = make_complaint(subject="Pump stopped")
+		job = make_repair_job(complaint=doc.name, service_class="Paid")
+		counts = {
+			row["doctype"]: row["count"]
+			for row in get_open_count("Complaint Record", doc.name)["count"]["external_links_found"]
+		}
+		self.assertEqual(counts["Repair Job"], 1)
+		self.assertEqual(counts["Product Warranty Claim"], 0)
+		with self.assertRaises(frappe.LinkValidationError):
+			make_repair_job(complaint="CR-1999-01-00001")
+		self.assertEqual(job.complaint, doc.name)
+
 	# -------------------------------------------------------------- escalation
 
 	def test_sweep_escalates_exactly_the_due_cases_once(self):

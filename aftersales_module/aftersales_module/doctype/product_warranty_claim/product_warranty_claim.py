@@ -22,6 +22,7 @@ class ProductWarrantyClaim(Document):
 		batch_no: DF.Link | None
 		claim_date: DF.Date
 		company: DF.Link
+		complaint: DF.Link | None
 		credit_note: DF.Link | None
 		coverage: DF.Literal["", "In Warranty", "Under Contract", "Out of Warranty"]
 		customer: DF.Link

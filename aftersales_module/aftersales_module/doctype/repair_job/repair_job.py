@@ -34,7 +34,7 @@ class RepairJob(Document):
 		appointment: DF.Datetime | None
 		carry_in_receipt_no: DF.Data | None
 		company: DF.Link
-		complaint: DF.Data | None
+		complaint: DF.Link | None
 		completed_on: DF.Datetime | None
 		currency: DF.Link | None
 		customer: DF.Link
