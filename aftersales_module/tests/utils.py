@@ -347,3 +347,15 @@ def make_warehouse(warehouse_name: str, company: str = TEST_COMPANY) -> str:
 		.insert(ignore_permissions=True)
 		.name
 	)
+
+
+def issue_parts(job, user: str):
+	"""Submit the job's Issue Parts entry as `user` (who needs stock rights); the job is reloaded."""
+	from aftersales_module.integrations.erpnext.stock_entry import make_parts_issue
+
+	frappe.set_user(user)
+	entry = frappe.get_doc("Stock Entry", make_parts_issue(job.name))
+	entry.submit()
+	frappe.set_user("Administrator")
+	job.reload()
+	return entry

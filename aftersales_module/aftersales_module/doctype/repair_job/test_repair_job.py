@@ -12,6 +12,7 @@ from aftersales_module.tests.utils import (
 	SERVICE_ITEM,
 	SPARE_PART,
 	TEST_COMPANY,
+	issue_parts,
 	make_item,
 	make_repair_job,
 	make_user,
@@ -71,12 +72,7 @@ class TestRepairJob(FrappeTestCase):
 		frappe.set_user("Administrator")
 
 	def issue(self, job, user=None):
-		frappe.set_user(user or self.stock_user)
-		entry = frappe.get_doc("Stock Entry", make_parts_issue(job.name))
-		entry.submit()
-		frappe.set_user("Administrator")
-		job.reload()
-		return entry
+		return issue_parts(job, user or self.stock_user)
 
 	def manual_entry(self, job, purpose, qty, row=None):
 		row = row or job.parts[0]

@@ -12,6 +12,7 @@ from aftersales_module.integrations.erpnext.stock_entry import make_parts_issue,
 from aftersales_module.tests.utils import (
 	SERVICE_ITEM,
 	SPARE_PART,
+	issue_parts,
 	make_repair_job,
 	make_user,
 	make_warehouse,
@@ -78,12 +79,7 @@ class TestRepairJobVan(FrappeTestCase):
 		frappe.set_user("Administrator")
 
 	def issue(self, job, user=None):
-		frappe.set_user(user or self.stock_user)
-		entry = frappe.get_doc("Stock Entry", make_parts_issue(job.name))
-		entry.submit()
-		frappe.set_user("Administrator")
-		job.reload()
-		return entry
+		return issue_parts(job, user or self.stock_user)
 
 	def complete(self, job):
 		set_status(job.name, "Dispatched")
