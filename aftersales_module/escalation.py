@@ -17,7 +17,7 @@ from datetime import datetime
 import frappe
 import requests
 from frappe import _
-from frappe.utils import get_datetime, get_url_to_form, getdate, now_datetime
+from frappe.utils import escape_html, get_datetime, get_url_to_form, getdate, now_datetime
 from frappe.utils.nestedset import get_ancestors_of
 
 from aftersales_module import webhooks
@@ -250,15 +250,17 @@ class Batch:
 			)
 			if on
 		]
+		# These rows are written with bulk SQL, which skips Frappe's sanitizing: escape what a
+		# user typed (the case's title, a manual reason, a policy's level label) here.
 		self.logs.append(
 			{
 				"parent": row.name,
 				"escalated_at": due_at,
 				"from_level": from_level,
 				"to_level": level.number,
-				"level_label": level_row.level_label,
-				"recipients": ", ".join(recipients),
-				"reason": reason,
+				"level_label": escape_html(level_row.level_label or ""),
+				"recipients": escape_html(", ".join(recipients)),
+				"reason": escape_html(reason),
 				"channels": ", ".join(channels),
 				"is_manual": 1 if manual else 0,
 				"escalated_by": user,
@@ -266,7 +268,9 @@ class Batch:
 			}
 		)
 		title = row.get(self.config.title_field) or row.name
-		subject = self.subject_template.format(self.doctype_label, row.name, level_row.level_label, title)
+		subject = escape_html(
+			self.subject_template.format(self.doctype_label, row.name, level_row.level_label or "", title)
+		)
 		if level_row.assign:
 			assigned = self.assigned.setdefault(row.name, set(json.loads(row.get("_assign") or "[]")))
 			for user_id in recipients:
@@ -274,7 +278,7 @@ class Batch:
 					assigned.add(user_id)
 					self.todos.append((row, user_id, subject))
 		if level_row.notify_desk:
-			self.notifications.extend((row, user_id, subject, reason) for user_id in recipients)
+			self.notifications.extend((row, user_id, subject, escape_html(reason)) for user_id in recipients)
 		if level_row.notify_email:
 			for user_id in recipients:
 				self.digests[user_id].append((row, level_row.level_label, reason))
@@ -302,6 +306,8 @@ class Batch:
 				self.doctype, list(columns), rows, {"modified": self.now, "modified_by": "Administrator"}
 			)
 		self.send_digests()
+		if any(entry["webhook_status"] for entry in self.logs):
+			queue_webhook_delivery()
 
 	def write_logs(self, meta_values):
 		if not self.logs:
@@ -422,7 +428,12 @@ def outgoing_email_configured() -> bool:
 	return bool(frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}))
 
 
-def _select_due(doctype: str, config: Escalatable, now: datetime, names: list[str] | None = None):
+def _select_due(
+	doctype: str, config: Escalatable, now: datetime, names: list[str] | None = None, wait: bool = False
+):
+	"""The open documents whose next level is due (or `names`), locked for this transaction. The
+	sweep skips rows another worker holds (it escalates them); a manual escalation waits for them.
+	A locking read sees the latest committed row, so a level fired meanwhile is not fired twice."""
 	table = frappe.qb.DocType(doctype)
 	fields = {
 		"name",
@@ -446,7 +457,7 @@ def _select_due(doctype: str, config: Escalatable, now: datetime, names: list[st
 		query = query.where(table.next_escalation_at <= now)
 	else:
 		query = query.where(table.name.isin(names))
-	return query.run(as_dict=True)
+	return query.for_update(skip_locked=not wait).run(as_dict=True)
 
 
 def _webhook_on() -> bool:
@@ -465,30 +476,41 @@ def escalate_due(doctype: str, now: datetime | None = None, names: list[str] | N
 	reason_template = _("Unresolved {0} after {1} {2} (since {3})")
 	label = {value: _(value) for value in (doctype, "Hours", "Days", "Creation", "Previous Level")}
 	for row in rows:
-		policy = policies.get(row.escalation_policy) or policies.setdefault(
-			row.escalation_policy, load_policy(row.escalation_policy)
-		)
+		# Everything a row needs is worked out before anything of it joins the batch, so a row that
+		# fails (a deleted policy, a broken level) is logged and skipped, and the others escalate.
+		try:
+			policy = policies.get(row.escalation_policy) or policies.setdefault(
+				row.escalation_policy, load_policy(row.escalation_policy)
+			)
+			due = due_levels(
+				policy.levels,
+				get_datetime(row.escalation_clock_start or row.creation),
+				row.escalation_level or 0,
+				get_datetime(row.last_escalated_at) if row.last_escalated_at else None,
+				now,
+				policy.calendar,
+			)
+			steps = []
+			for level, due_at in zip(due.levels, due.due_at, strict=True):
+				level_row = policy.rows[level.number]
+				users, note = recipients.for_level(level_row, row.handler)
+				reason = reason_template.format(
+					label[doctype],
+					f"{level_row.after_value or 0:g}",
+					label[level_row.after_unit],
+					label[level_row.since],
+				)
+				steps.append((level, due_at, level_row, users, f"{reason}; {note}" if note else reason))
+		except Exception:
+			frappe.log_error(
+				title=_("After-sales escalation failed for {0} {1}").format(_(doctype), row.name),
+				reference_doctype=doctype,
+				reference_name=row.name,
+			)
+			continue
 		last_level = row.escalation_level or 0
-		due = due_levels(
-			policy.levels,
-			get_datetime(row.escalation_clock_start or row.creation),
-			last_level,
-			get_datetime(row.last_escalated_at) if row.last_escalated_at else None,
-			now,
-			policy.calendar,
-		)
-		for level, due_at in zip(due.levels, due.due_at, strict=True):
-			level_row = policy.rows[level.number]
-			users, note = recipients.for_level(level_row, row.handler)
-			reason = reason_template.format(
-				label[doctype],
-				f"{level_row.after_value or 0:g}",
-				label[level_row.after_unit],
-				label[level_row.since],
-			)
-			batch.escalate(
-				row, last_level, level, level_row, users, due_at, f"{reason}; {note}" if note else reason
-			)
+		for level, due_at, level_row, users, reason in steps:
+			batch.escalate(row, last_level, level, level_row, users, due_at, reason)
 			last_level = level.number
 			fired += 1
 		update = {"next_escalation_at": due.next_at}
@@ -508,13 +530,16 @@ def escalate_now(doctype: str, name: str, reason: str) -> int:
 		frappe.throw(_("{0} {1} is {2}: only open cases escalate").format(_(doctype), name, _(doc.status)))
 	if not doc.escalation_policy:
 		frappe.throw(_("No escalation policy applies to {0} {1}").format(_(doctype), name))
-	policy = load_policy(doc.escalation_policy)
-	current = doc.escalation_level or 0
+	now = now_datetime()
+	locked = _select_due(doctype, config, now, [name], wait=True)
+	if not locked:
+		frappe.throw(_("{0} {1} is no longer open for escalation").format(_(doctype), name))
+	row = locked[0]
+	policy = load_policy(row.escalation_policy)
+	current = row.escalation_level or 0
 	higher = sorted((lv for lv in policy.levels if lv.number > current), key=lambda lv: lv.number)
 	if not higher:
 		frappe.throw(_("{0} {1} is already at the highest escalation level").format(_(doctype), name))
-	now = now_datetime()
-	row = _select_due(doctype, config, now, [name])[0]
 	level = higher[0]
 	level_row = policy.rows[level.number]
 	recipients = Recipients()
@@ -543,7 +568,6 @@ def escalate_now(doctype: str, name: str, reason: str) -> int:
 		),
 	}
 	batch.write()
-	deliver_webhooks()
 	return level.number
 
 
@@ -560,16 +584,66 @@ def mark_overdue(doctype: str, now: datetime | None = None) -> None:
 	).run()
 
 
-def deliver_webhooks() -> int:
-	"""POST pending and failed escalation events; return how many arrived. Never raises."""
+WEBHOOK_JOB_ID = "aftersales-escalation-webhooks"
+STALE_CLAIM_MINUTES = 15
+PAYLOAD_TEXT_FIELDS = ("subject", "customer", "complainant_name")
+
+
+def queue_webhook_delivery() -> None:
+	"""Deliver pending webhooks from a background job once this transaction commits: never an HTTP
+	call inside a web request or an open transaction."""
+	frappe.enqueue(
+		"aftersales_module.escalation.deliver_webhooks",
+		queue="short",
+		job_id=WEBHOOK_JOB_ID,
+		deduplicate=True,
+		enqueue_after_commit=True,
+	)
+
+
+def _claim(log, doctype: str, claim: str, now: datetime) -> None:
+	"""Mark a batch of undelivered events as this worker's, and commit: a second worker running at
+	the same time claims other rows (or none), so no event is POSTed twice. A claim left by a worker
+	that died is taken over after STALE_CLAIM_MINUTES."""
+	stale = frappe.utils.add_to_date(now, minutes=-STALE_CLAIM_MINUTES)
+	(
+		frappe.qb.update(log)
+		.set(log.webhook_status, "Sending")
+		.set(log.webhook_claim, claim)
+		.set(log.webhook_claimed_at, now)
+		.where(log.parenttype == doctype)
+		.where(log.webhook_attempts < MAX_WEBHOOK_ATTEMPTS)
+		.where(
+			log.webhook_status.isin(["Pending", "Failed"])
+			| ((log.webhook_status == "Sending") & (log.webhook_claimed_at < stale))
+		)
+		.orderby(log.escalated_at)
+		.limit(WEBHOOK_BATCH * 10)
+	).run()
+
+
+def deliver_webhooks(commit: bool = True) -> int:
+	"""The queued job: POST pending and failed escalation events; return how many arrived. Never
+	raises. Claims are committed before any POST and each result right after it (`commit=False`
+	leaves committing to the caller, for tests that roll back)."""
 	url = frappe.db.get_single_value("After Sales Settings", "alert_webhook_url")
 	if not url:
 		return 0
 	settings = frappe.get_single("After Sales Settings")
+	if problem := webhooks.destination_problem(url, settings.webhook_allowed_hosts):
+		frappe.log_error(
+			title=_("After-sales webhook not sent"),
+			message=_(problem.message).format(_("Alert Webhook URL"), *problem.args),
+		)
+		return 0
 	secret = settings.get_password("alert_webhook_secret", raise_exception=False)
 	delivered = 0
 	for doctype, config in ESCALATABLE.items():
 		log, parent = frappe.qb.DocType(config.log_doctype), frappe.qb.DocType(doctype)
+		claim, now = frappe.generate_hash(length=16), now_datetime()
+		_claim(log, doctype, claim, now)
+		if commit:
+			frappe.db.commit()
 		rows = (
 			frappe.qb.from_(log)
 			.join(parent)
@@ -586,20 +660,27 @@ def deliver_webhooks() -> int:
 				log.is_manual,
 				*(parent[f] for f in config.payload_fields),
 			)
-			.where(log.webhook_status.isin(["Pending", "Failed"]))
-			.where(log.webhook_attempts < MAX_WEBHOOK_ATTEMPTS)
-			.where(log.parenttype == doctype)
+			.where(log.webhook_claim == claim)
+			.where(log.webhook_status == "Sending")
 			.orderby(log.escalated_at)
-			.limit(WEBHOOK_BATCH * 10)
 			.run(as_dict=True)
 		)
 		for start in range(0, len(rows), WEBHOOK_BATCH):
 			chunk = rows[start : start + WEBHOOK_BATCH]
-			ids = [r.pop("event_id") for r in chunk]
+			ids = [r["event_id"] for r in chunk]
 			for r in chunk:
 				r["doctype"] = doctype
 				r["url"] = get_url_to_form(doctype, r["name"])
-			payload = {"event": "escalation", "site": frappe.local.site, "escalations": chunk}
+				for fieldname in PAYLOAD_TEXT_FIELDS:
+					if isinstance(r.get(fieldname), str):
+						r[fieldname] = escape_html(r[fieldname])
+			payload = {
+				"event": "escalation",
+				"delivery_id": f"{claim}-{start // WEBHOOK_BATCH}",
+				"sent_at": now_datetime().isoformat(),
+				"site": frappe.local.site,
+				"escalations": chunk,
+			}
 			try:
 				webhooks.post(url, payload, secret, "escalation")
 			except requests.RequestException as error:
@@ -614,15 +695,17 @@ def deliver_webhooks() -> int:
 					title=_("After-sales webhook failed"),
 					message=f"{url}: {error}\n{len(ids)} escalation events will be retried by the next sweep.",
 				)
-				continue
-			(
-				frappe.qb.update(log)
-				.set(log.webhook_status, "Sent")
-				.set(log.webhook_attempts, log.webhook_attempts + 1)
-				.set(log.webhook_error, None)
-				.where(log.name.isin(ids))
-			).run()
-			delivered += len(ids)
+			else:
+				(
+					frappe.qb.update(log)
+					.set(log.webhook_status, "Sent")
+					.set(log.webhook_attempts, log.webhook_attempts + 1)
+					.set(log.webhook_error, None)
+					.where(log.name.isin(ids))
+				).run()
+				delivered += len(ids)
+			if commit:
+				frappe.db.commit()
 	return delivered
 
 
@@ -631,7 +714,15 @@ def sweep(now: datetime | None = None) -> dict:
 	now = now or now_datetime()
 	fired = {}
 	for doctype in ESCALATABLE:
-		fired[doctype] = escalate_due(doctype, now)
-		mark_overdue(doctype, now)
-	deliver_webhooks()
+		# One doctype's failure does not undo the others' escalations.
+		savepoint = f"escalate_{frappe.scrub(doctype)}"
+		frappe.db.savepoint(savepoint)
+		try:
+			fired[doctype] = escalate_due(doctype, now)
+			mark_overdue(doctype, now)
+		except Exception:
+			frappe.db.rollback(save_point=savepoint)
+			frappe.log_error(title=_("After-sales escalation sweep failed for {0}").format(_(doctype)))
+			fired[doctype] = 0
+	queue_webhook_delivery()
 	return fired

@@ -28,6 +28,19 @@ def raise_severity(severity: str | None) -> str:
 	return SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
 
 
+def is_lower_severity(old: str | None, new: str | None) -> bool:
+	"""Whether `new` is a lower severity than `old` (lowering a case needs a manager)."""
+	if old not in SEVERITIES or new not in SEVERITIES:
+		return False
+	return SEVERITIES.index(new) < SEVERITIES.index(old)
+
+
+def is_second_person(approver: str, others: set[str]) -> bool:
+	"""A Major case's solution is approved by someone other than who registered or handles it
+	(001/10: the handler reports up; the approval is a second person's)."""
+	return approver not in {o for o in others if o}
+
+
 def effective_severity(severity: str | None, households_affected: int | None) -> str:
 	"""Major when GROUP_COMPLAINT_HOUSEHOLDS or more households complain together, else the severity
 	given (empty counts as General). Never lowers a severity."""

@@ -38,9 +38,40 @@ SERVICE_CLASSES = (PAID, WARRANTY, CONTRACT, GOODWILL)
 DEFAULT_DISCOUNT_APPROVAL_PERCENT = 10.0  # an SA may give 10% (001/10)
 
 
+# Moves a technician (who holds no desk role) may make on the jobs dispatched to them: the work
+# itself. Dispatching, sending back and closing are the service desk's (001/3 §6-7).
+TECHNICIAN_MOVES = {
+	(DISPATCHED, IN_PROGRESS),
+	(DISPATCHED, AWAITING_PARTS),
+	(IN_PROGRESS, AWAITING_PARTS),
+	(IN_PROGRESS, COMPLETED),
+	(AWAITING_PARTS, IN_PROGRESS),
+	(AWAITING_PARTS, COMPLETED),
+	(COMPLETED, IN_PROGRESS),
+}
+
+
 def can_move(current: str, new: str) -> bool:
 	"""Whether a user may move a job from `current` to `new` status by hand."""
 	return new in TRANSITIONS.get(current, ())
+
+
+def move_problem(current: str, new: str, technician_only: bool, has_technicians: bool) -> str | None:
+	"""Why a user may not move a job from `current` to `new` by hand, or None when they may.
+	The message takes the job's name, the current and the new status as {0}, {1}, {2}."""
+	if new not in STATUSES or not can_move(current, new):
+		return _("Repair Job {0} cannot go from {1} to {2}")
+	if technician_only and (current, new) not in TECHNICIAN_MOVES:
+		return _("A technician cannot move Repair Job {0} from {1} to {2}; ask the service desk")
+	if new == DISPATCHED and not has_technicians:
+		return _("Add a technician to Repair Job {0} before dispatching it")
+	return None
+
+
+def service_class_locked(status: str, parts_moved: bool, invoiced: bool) -> bool:
+	"""Once a job is dispatched, has parts issued or is invoiced, who pays is settled: only an
+	After Sales Manager's action may change its service class."""
+	return status != OPEN or parts_moved or invoiced
 
 
 def can_issue_parts(status: str) -> bool:

@@ -1,5 +1,6 @@
 """Rules for the values in After Sales Settings."""
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from aftersales_module.policy.messages import Problem, _
@@ -59,4 +60,40 @@ def check_webhook_url(url: str | None) -> Problem | None:
 		)
 	if any(ch.isspace() for ch in url.strip()):
 		return Problem("alert_webhook_url", _("{0} cannot contain spaces: {1}"), (url,))
+	return None
+
+
+def allowed_hosts(text: str | None) -> frozenset[str]:
+	"""The hosts a System Manager listed (one per line or comma-separated), lower-cased."""
+	return frozenset(h.strip().lower() for h in (text or "").replace(",", "\n").splitlines() if h.strip())
+
+
+def webhook_host_problem(url: str, allowed: frozenset[str], addresses: list[str]) -> Problem | None:
+	"""Where a webhook may go. A host a System Manager allowed may be anything, http included.
+	Any other must be https, must resolve (`addresses`, from the caller's DNS lookup), and must
+	not be loopback, link-local, private or otherwise non-public: the server would otherwise call
+	into its own network for whoever set the URL."""
+	parts = urlsplit(url.strip())
+	host = (parts.hostname or "").lower()
+	if host in allowed:
+		return None
+	if parts.scheme != "https":
+		return Problem(
+			"alert_webhook_url",
+			_("{0} must use https unless a System Manager allows its host {1}"),
+			(host,),
+		)
+	if not addresses:
+		return Problem("alert_webhook_url", _("{0}: the host {1} cannot be resolved"), (host,))
+	for address in addresses:
+		try:
+			ip = ipaddress.ip_address(address.split("%")[0])
+		except ValueError:
+			return Problem("alert_webhook_url", _("{0}: the host {1} cannot be resolved"), (host,))
+		if not ip.is_global or ip.is_multicast:
+			return Problem(
+				"alert_webhook_url",
+				_("{0} points at a non-public address ({1}); a System Manager must allow the host {2}"),
+				(address, host),
+			)
 	return None

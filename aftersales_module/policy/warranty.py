@@ -47,6 +47,33 @@ def status_on(end: date, today: date) -> str:
 	return ACTIVE if today <= end else EXPIRED
 
 
+def claim_date_problem(claim_date: date, entered_on: date, may_backdate: bool) -> str | None:
+	"""A claim is dated the day it is made. A later date is refused; an earlier one would buy
+	warranty coverage after the end, so only an After Sales Manager may backdate (and it is logged).
+	The message takes the claim date and the day the claim was entered as {0} and {1}."""
+	if claim_date > entered_on:
+		return _("The claim date {0} is in the future; a claim is dated the day it is made ({1})")
+	if claim_date < entered_on and not may_backdate:
+		return _(
+			"Only an After Sales Manager can date a claim {0}, before the day it was entered ({1}): backdating decides warranty coverage"
+		)
+	return None
+
+
+def registration_days(
+	warranty_days: int | None, item_days: int | None, start: date | None, end: date | None
+) -> int | None:
+	"""The warranty days of a registration made by hand: as entered, else from the dates given,
+	else the item's warranty period. None when none of them is known."""
+	if warranty_days:
+		return int(warranty_days)
+	if start and end and end >= start:
+		return (end - start).days
+	if item_days:
+		return int(item_days)
+	return None
+
+
 def coverage(claim_date: date, warranty_end: date | None, contract_end: date | None = None) -> str:
 	"""In warranty while the claim date is on or before the warranty's end; otherwise under contract
 	while a maintenance contract (Serial No amc_expiry_date) runs; otherwise out of warranty."""

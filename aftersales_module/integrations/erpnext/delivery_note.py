@@ -4,6 +4,7 @@ serialized items, one per line otherwise. Cancelling the delivery voids them."""
 import frappe
 from frappe.utils import getdate
 
+from aftersales_module.guard import app_write
 from aftersales_module.policy import warranty as warranty_policy
 
 
@@ -72,14 +73,19 @@ def register_warranties(doc):
 			"source_detail": row.name,
 		}
 		serials = serial_nos_of(row)
-		for serial_no in serials:
-			registration = frappe.get_doc({**values, "serial_no": serial_no, "qty": 1})
-			registration.insert(ignore_permissions=True)
-			frappe.db.set_value(
-				"Serial No", serial_no, "warranty_expiry_date", registration.end_date, update_modified=False
-			)
-		if not serials:
-			frappe.get_doc({**values, "qty": row.stock_qty or row.qty}).insert(ignore_permissions=True)
+		with app_write():
+			for serial_no in serials:
+				registration = frappe.get_doc({**values, "serial_no": serial_no, "qty": 1})
+				registration.insert(ignore_permissions=True)
+				frappe.db.set_value(
+					"Serial No",
+					serial_no,
+					"warranty_expiry_date",
+					registration.end_date,
+					update_modified=False,
+				)
+			if not serials:
+				frappe.get_doc({**values, "qty": row.stock_qty or row.qty}).insert(ignore_permissions=True)
 
 
 def void_registrations(doc):

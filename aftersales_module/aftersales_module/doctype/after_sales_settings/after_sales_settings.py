@@ -3,14 +3,15 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import cint, flt
 
+from aftersales_module import webhooks
+from aftersales_module.guard import AppDocument
 from aftersales_module.policy import settings as settings_policy
 from aftersales_module.validation import check_field_types
 
 
-class AfterSalesSettings(Document):
+class AfterSalesSettings(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -45,7 +46,11 @@ class AfterSalesSettings(Document):
 		problems = settings_policy.check_day_settings(
 			{fieldname: self.get(fieldname) for fieldname in settings_policy.DAY_BOUNDS}
 		)
-		if webhook_problem := settings_policy.check_webhook_url(self.alert_webhook_url):
+		if self.alert_webhook_url and (
+			webhook_problem := webhooks.destination_problem(
+				self.alert_webhook_url, self.webhook_allowed_hosts
+			)
+		):
 			problems.append(webhook_problem)
 		if problems:
 			frappe.throw(

@@ -3,10 +3,11 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from aftersales_module.guard import AppDocument
 
 
-class ComplaintCategory(Document):
+class ComplaintCategory(AppDocument):
 	def validate(self):
 		self.category_name = (self.category_name or "").strip()
 		if not self.category_name:

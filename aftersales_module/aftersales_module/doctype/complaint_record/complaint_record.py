@@ -3,32 +3,45 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from aftersales_module import escalation
+from aftersales_module.guard import AppDocument
 from aftersales_module.policy import complaint as complaint_policy
 from aftersales_module.policy.escalation import restart_on_reopen
-from aftersales_module.validation import check_field_types
 
 MANAGER = "After Sales Manager"
 HANDLING_ROLES = ("After Sales Manager", "After Sales User", "System Manager")
 
 
-class ComplaintRecord(Document):
+class ComplaintRecord(AppDocument):
+	# The escalation engine, the workflow and repeat detection keep these; nobody types them.
+	app_managed_fields = (
+		"escalation_level",
+		"escalation_log",
+		"escalation_policy",
+		"next_escalation_at",
+		"last_escalated_at",
+		"escalation_clock_start",
+		"is_overdue",
+		"approver",
+		"approved_on",
+		"resolved_on",
+		"closed_on",
+		"is_repeat",
+		"repeat_of",
+	)
+
 	def before_insert(self):
-		check_field_types(self)
 		self.set_defaults()
 		self.detect_repeat()
-
-	def before_validate(self):
-		check_field_types(self)
 
 	def validate(self):
 		self.set_defaults()
 		self.check_dates()
 		self.check_product_trace()
 		self.severity = complaint_policy.effective_severity(self.severity, self.households_affected)
+		self.check_severity_change()
 		if self.validity == "Invalid" and not (self.validity_reason or "").strip():
 			frappe.throw(
 				_("An invalid complaint needs the {0}: it is the reply to the customer").format(
@@ -42,6 +55,29 @@ class ComplaintRecord(Document):
 			get_datetime(self.deadline) if self.deadline else None, now_datetime(), active
 		):
 			self.is_overdue = 1
+
+	def check_severity_change(self):
+		"""Lowering a case's severity takes it off a manager's desk: only a manager may, and it is logged."""
+		before = self.get_doc_before_save()
+		if not before or not complaint_policy.is_lower_severity(before.severity, self.severity):
+			return
+		if MANAGER not in frappe.get_roles():
+			frappe.throw(
+				_("Only an After Sales Manager can lower the severity of {0} from {1} to {2}").format(
+					self.name, _(before.severity), _(self.severity)
+				),
+				frappe.PermissionError,
+			)
+		self.flags.severity_lowered_from = before.severity
+
+	def on_update(self):
+		if old := self.flags.pop("severity_lowered_from", None):
+			self.add_comment(
+				"Info",
+				_("Severity lowered from {0} to {1} by {2}").format(
+					_(old), _(self.severity), frappe.session.user
+				),
+			)
 
 	def after_insert(self):
 		# A level due at registration (a Major case tells the After Sales Manager at once) fires now.
@@ -172,6 +208,18 @@ class ComplaintRecord(Document):
 				)
 			if not set(roles) & set(HANDLING_ROLES):
 				frappe.throw(_("You are not allowed to approve complaint solutions"), frappe.PermissionError)
+			user = frappe.session.user
+			if (
+				self.severity == "Major"
+				and user != "Administrator"
+				and not complaint_policy.is_second_person(user, {self.owner, self.handler})
+			):
+				frappe.throw(
+					_(
+						"The solution of Major complaint {0} is approved by a second person: you registered or handle it"
+					).format(self.name),
+					frappe.PermissionError,
+				)
 			self.approver, self.approved_on = frappe.session.user, now
 		elif new == "Agreed":
 			if not (self.customer_agreed_by or "").strip():

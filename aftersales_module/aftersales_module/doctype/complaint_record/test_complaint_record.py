@@ -49,7 +49,15 @@ class TestComplaintRecord(FrappeTestCase):
 		return frappe.get_all(
 			"Complaint Record Escalation",
 			filters={"parent": name, "parenttype": "Complaint Record"},
-			fields=["to_level", "level_label", "recipients", "is_manual", "escalated_by", "webhook_status"],
+			fields=[
+				"name",
+				"to_level",
+				"level_label",
+				"recipients",
+				"is_manual",
+				"escalated_by",
+				"webhook_status",
+			],
 			order_by="idx",
 		)
 
@@ -336,10 +344,19 @@ class TestComplaintRecord(FrappeTestCase):
 			settings = frappe.get_doc("After Sales Settings")
 			settings.alert_webhook_url = f"http://127.0.0.1:{dead_port}/hook"
 			settings.alert_webhook_secret = "s3cret"
+			# a loopback address is refused unless a System Manager allows the host
+			self.assertRaises(frappe.ValidationError, settings.save)
+			settings = frappe.get_doc("After Sales Settings")
+			settings.alert_webhook_url = f"http://127.0.0.1:{dead_port}/hook"
+			settings.alert_webhook_secret = "s3cret"
+			settings.webhook_allowed_hosts = "127.0.0.1"
 			settings.save()
 			doc = self.backdate(make_complaint(subject="Webhook case"), 6)
 			errors_before = frappe.db.count("Error Log")
 			escalation.sweep()
+			self.assertEqual(self.escalation_rows(doc.name)[0].webhook_status, "Pending")
+			# the sweep only queues the delivery: the queued job POSTs, after commit
+			escalation.deliver_webhooks(commit=False)
 			rows = self.escalation_rows(doc.name)
 			self.assertEqual(rows[0].webhook_status, "Failed")
 			self.assertEqual(frappe.db.count("Error Log"), errors_before + 1)
@@ -348,19 +365,25 @@ class TestComplaintRecord(FrappeTestCase):
 				"After Sales Settings", "alert_webhook_url", f"http://127.0.0.1:{server.server_port}/hook"
 			)
 			escalation.sweep()
+			self.assertFalse(received, "nothing is POSTed inside the sweep")
+			escalation.deliver_webhooks(commit=False)
 			self.assertEqual(self.escalation_rows(doc.name)[0].webhook_status, "Sent")
 			headers, body = received[-1]
 			expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
 			self.assertEqual(headers["X-Aftersales-Signature"], expected)
 			payload = json.loads(body)
+			self.assertTrue(payload["delivery_id"] and payload["sent_at"])
 			event = next(e for e in payload["escalations"] if e["name"] == doc.name)
 			self.assertEqual((event["to_level"], event["subject"]), (1, "Webhook case"))
+			self.assertEqual(event["event_id"], self.escalation_rows(doc.name)[0].name)
 
 			escalation.sweep()
+			escalation.deliver_webhooks(commit=False)
 			self.assertEqual(len([b for _h, b in received if doc.name.encode() in b]), 1, "sent once")
 		finally:
 			server.shutdown()
 			frappe.db.set_single_value("After Sales Settings", "alert_webhook_url", None)
+			frappe.db.set_single_value("After Sales Settings", "webhook_allowed_hosts", None)
 
 	# -------------------------------------------------------------- repeats and bad input
 

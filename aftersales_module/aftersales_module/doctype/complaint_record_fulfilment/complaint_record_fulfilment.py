@@ -1,8 +1,8 @@
 # Copyright (c) 2026, aftersales_module developers
 # For license information, please see license.txt
 
-from frappe.model.document import Document
+from aftersales_module.guard import AppDocument
 
 
-class ComplaintRecordFulfilment(Document):
+class ComplaintRecordFulfilment(AppDocument):
 	"""A child row; its parent validates it."""

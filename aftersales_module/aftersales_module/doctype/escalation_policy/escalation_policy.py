@@ -3,17 +3,17 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.utils import get_datetime
 
 from aftersales_module import escalation
+from aftersales_module.guard import AppDocument
 from aftersales_module.policy.escalation import check_levels, next_escalation_at
 from aftersales_module.validation import check_field_types
 
 REPLAN_NOW_LIMIT = 2000
 
 
-class EscalationPolicy(Document):
+class EscalationPolicy(AppDocument):
 	def before_validate(self):
 		check_field_types(self)
 

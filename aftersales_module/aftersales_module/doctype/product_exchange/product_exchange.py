@@ -3,7 +3,8 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
+
+from aftersales_module.guard import AppDocument
 
 # Workflow state reached -> the field that records who signed for it (004/1 §8).
 SIGNATURES = {
@@ -14,7 +15,7 @@ SIGNATURES = {
 }
 
 
-class ProductExchange(Document):
+class ProductExchange(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -68,12 +69,34 @@ class ProductExchange(Document):
 				)
 			)
 
+	app_managed_fields = (
+		*SIGNATURES.values(),
+		"delivery_note",
+		"return_entry",
+	)
+	set_once_fields = ("product_warranty_claim",)
+
 	def record_signature(self):
+		"""Each step is signed by its own person (004/1 §8): whoever signed an earlier step, or
+		raised the form, cannot approve a later one."""
 		before = self.get_doc_before_save()
 		if before and before.workflow_state == self.workflow_state:
 			return
-		if fieldname := SIGNATURES.get(self.workflow_state):
-			self.set(fieldname, frappe.session.user)
+		fieldname = SIGNATURES.get(self.workflow_state)
+		if not fieldname:
+			return
+		user = frappe.session.user
+		earlier = list(SIGNATURES.values())[: list(SIGNATURES.values()).index(fieldname)]
+		if fieldname != "handled_by" and user != "Administrator":
+			signed = {self.get(f) for f in earlier} | {self.owner}
+			if user in signed:
+				frappe.throw(
+					_(
+						"Product Exchange {0}: you raised or signed an earlier step, so another person approves this one"
+					).format(self.name),
+					frappe.PermissionError,
+				)
+		self.set(fieldname, user)
 
 	def before_submit(self):
 		if not (self.replacement_serial_no and self.warehouse):

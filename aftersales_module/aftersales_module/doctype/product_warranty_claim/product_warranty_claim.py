@@ -3,13 +3,13 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
-from frappe.utils import getdate
+from frappe.utils import getdate, nowdate
 
+from aftersales_module.guard import AppDocument
 from aftersales_module.policy import warranty as warranty_policy
 
 
-class ProductWarrantyClaim(Document):
+class ProductWarrantyClaim(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -43,12 +43,54 @@ class ProductWarrantyClaim(Document):
 		warranty_registration: DF.Link | None
 	# end: auto-generated types
 
+	app_managed_fields = (
+		"status",
+		"warranty_registration",
+		"warranty_end_date",
+		"coverage",
+		"goodwill_approved_by",
+		"repair_job",
+		"credit_note",
+		"product_exchange",
+	)
+
 	def validate(self):
+		self.check_claim_date()
 		self.validate_serial_no()
 		self.set_coverage()
 		self.validate_goodwill()
 		if self.docstatus == 0:
 			self.status = "Draft"
+
+	def check_claim_date(self):
+		"""Coverage is decided on the claim date: it is the day the claim is entered, unless a
+		manager backdates it (logged). A future date is refused."""
+		before = self.get_doc_before_save()
+		if before and getdate(before.claim_date) == getdate(self.claim_date):
+			return
+		entered_on = getdate(self.creation) if before else getdate(nowdate())
+		may_backdate = "After Sales Manager" in frappe.get_roles()
+		problem = warranty_policy.claim_date_problem(getdate(self.claim_date), entered_on, may_backdate)
+		if problem:
+			frappe.throw(
+				_(problem).format(
+					frappe.format(getdate(self.claim_date), "Date"), frappe.format(entered_on, "Date")
+				),
+				frappe.PermissionError if getdate(self.claim_date) < entered_on else frappe.ValidationError,
+			)
+		if getdate(self.claim_date) < entered_on:
+			self.flags.backdated_from = entered_on
+
+	def on_update(self):
+		if entered_on := self.flags.pop("backdated_from", None):
+			self.add_comment(
+				"Info",
+				_("Claim dated {0}, before the day it was entered ({1}), by {2}").format(
+					frappe.format(getdate(self.claim_date), "Date"),
+					frappe.format(entered_on, "Date"),
+					frappe.session.user,
+				),
+			)
 
 	def validate_serial_no(self):
 		if not self.serial_no:

@@ -89,10 +89,22 @@ class TestProductWarrantyClaim(FrappeTestCase):
 		self.assertGreater(sle_value, 0)
 		self.assertAlmostEqual(flt(debit), sle_value, places=2)
 
+	def end_warranty(self, serial_no, days_ago=35):
+		"""The unit was delivered long ago: its warranty ended `days_ago` days before today's claim."""
+		registration = frappe.db.get_value(
+			"Warranty Registration", {"serial_no": serial_no}, ["name", "end_date"]
+		)
+		frappe.db.set_value(
+			"Warranty Registration", registration[0], "end_date", add_days(nowdate(), -days_ago)
+		)
+		self.addCleanup(
+			frappe.db.set_value, "Warranty Registration", registration[0], "end_date", registration[1]
+		)
+
 	def test_expired_warranty_needs_goodwill_from_a_manager(self):
-		late = add_days(nowdate(), 400)
+		self.end_warranty(self.serials[1])
 		frappe.set_user(self.user)
-		claim = self.claim(self.serials[1], claim_date=late)
+		claim = self.claim(self.serials[1])
 		self.assertEqual(claim.coverage, "Out of Warranty")
 		with self.assertRaisesRegex(frappe.ValidationError, "out of warranty"):
 			claim.submit()
@@ -115,13 +127,47 @@ class TestProductWarrantyClaim(FrappeTestCase):
 		frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value("Repair Job", claim.repair_job, "service_class"), "Goodwill")
 
+	def test_backdating_a_claim_needs_a_manager_and_is_logged(self):
+		"""Coverage cannot be bought by backdating: the claim date decides it."""
+		self.end_warranty(self.serials[1], days_ago=10)
+		frappe.set_user(self.user)
+		with self.assertRaisesRegex(frappe.PermissionError, "Only an After Sales Manager can date a claim"):
+			self.claim(self.serials[1], claim_date=add_days(nowdate(), -20))
+		with self.assertRaisesRegex(frappe.ValidationError, "is in the future"):
+			self.claim(self.serials[1], claim_date=add_days(nowdate(), 1))
+		claim = self.claim(self.serials[1])
+		self.assertEqual(claim.coverage, "Out of Warranty")
+		claim.claim_date = add_days(nowdate(), -20)
+		with self.assertRaises(frappe.PermissionError):
+			claim.save()
+
+		frappe.set_user(self.manager)
+		claim.reload()
+		claim.claim_date = add_days(nowdate(), -20)
+		claim.save()
+		self.assertEqual(claim.coverage, "In Warranty")
+		frappe.set_user("Administrator")
+		logged = frappe.get_all(
+			"Comment",
+			filters={
+				"reference_doctype": claim.doctype,
+				"reference_name": claim.name,
+				"comment_type": "Info",
+			},
+			pluck="content",
+		)
+		self.assertTrue(
+			any(self.manager in text and "before the day it was entered" in text for text in logged)
+		)
+
 	def test_serial_delivered_to_another_customer_is_rejected(self):
 		other = make_customer("_AS Test Customer 2")
 		with self.assertRaisesRegex(frappe.ValidationError, "was delivered to"):
 			self.claim(self.serials[2], customer=other)
 
 	def test_rejection_needs_a_reason_and_opens_no_job(self):
-		claim = self.claim(self.serials[2], resolution="Rejected", claim_date=add_days(nowdate(), 400))
+		self.end_warranty(self.serials[2])
+		claim = self.claim(self.serials[2], resolution="Rejected")
 		with self.assertRaisesRegex(frappe.ValidationError, "reason for rejecting"):
 			claim.submit()
 		claim.reload()

@@ -82,6 +82,11 @@ frappe.ui.form.on("Repair Job", {
 					.then(() => frm.reload_doc())
 			);
 		}
+		// Who pays is settled once the job leaves Open: only a manager changes it, with a reason.
+		frm.set_df_property("service_class", "read_only", status !== "Open");
+		if (status !== "Open" && !frm.doc.sales_invoice && frappe.user.has_role("After Sales Manager")) {
+			frm.add_custom_button(__("Change Service Class"), () => change_service_class(frm));
+		}
 	},
 
 	site_finding(frm) {
@@ -90,6 +95,37 @@ frappe.ui.form.on("Repair Job", {
 		}
 	},
 });
+
+function change_service_class(frm) {
+	frappe.prompt(
+		[
+			{
+				fieldname: "service_class",
+				label: __("Service Class"),
+				fieldtype: "Select",
+				options: [
+					{ value: "Paid", label: __("Paid") },
+					{ value: "Warranty", label: __("Warranty") },
+					{ value: "Contract", label: __("Contract") },
+					{ value: "Goodwill", label: __("Goodwill") },
+				],
+				default: frm.doc.service_class,
+				reqd: 1,
+			},
+			{ fieldname: "reason", label: __("Reason"), fieldtype: "Small Text", reqd: 1 },
+		],
+		(values) =>
+			frappe
+				.call({
+					method: "aftersales_module.aftersales_module.doctype.repair_job.repair_job.change_service_class",
+					args: { repair_job: frm.doc.name, ...values },
+					freeze: true,
+				})
+				.then(() => frm.reload_doc()),
+		__("Change Service Class"),
+		__("Change")
+	);
+}
 
 function open_new(frm, method, doctype) {
 	frappe.call({ method, args: { repair_job: frm.doc.name }, freeze: true }).then((r) => {

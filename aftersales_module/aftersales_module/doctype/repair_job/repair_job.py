@@ -5,14 +5,14 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.query_builder.functions import Sum
-from frappe.utils import flt, now_datetime
+from frappe.utils import escape_html, flt, now_datetime
 
+from aftersales_module.guard import AppDocument, app_write, in_app_write
 from aftersales_module.policy import repair as repair_policy
 
 
-class RepairJob(Document):
+class RepairJob(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -76,15 +76,70 @@ class RepairJob(Document):
 		total_price: DF.Currency
 	# end: auto-generated types
 
+	# Set by the app's own actions only: the invoice, the supervisor's check, completion, the claim.
+	app_managed_fields = (
+		"sales_invoice",
+		"supervisor",
+		"supervisor_checked_on",
+		"completed_on",
+	)
+	set_once_fields = ("product_warranty_claim",)
+
 	def validate(self):
 		if self.is_new():
+			if self.status not in (None, "", repair_policy.OPEN) and not in_app_write():
+				frappe.throw(
+					_("A new Repair Job starts Open; move it on with its status buttons"),
+					frappe.PermissionError,
+				)
 			self.status = repair_policy.OPEN
+		else:
+			self.check_status_move()
+			self.check_service_class_change()
 		self.validate_serial_no()
 		self.set_technician_employees()
 		self.validate_parts()
 		self.set_part_rates()
 		self.set_labour_rates()
 		self.calculate_totals()
+
+	def check_status_move(self):
+		"""A status move, from a status button or a plain save, follows the same rules (policy)."""
+		old, new = self.get_doc_before_save().status, self.status
+		if old == new or in_app_write():
+			return
+		technician_only = is_technician_only(frappe.session.user)
+		if problem := repair_policy.move_problem(old, new, technician_only, bool(self.technicians)):
+			frappe.throw(
+				_(problem).format(frappe.bold(self.name), _(old), _(new)),
+				frappe.PermissionError if technician_only else frappe.ValidationError,
+			)
+		if new == repair_policy.COMPLETED:
+			self.completed_on = now_datetime()
+			self.flags.completed_now = True
+
+	def check_service_class_change(self):
+		"""Who pays is settled once the job is dispatched or has parts: then only a manager's
+		Change Service Class action (logged) moves it."""
+		before = self.get_doc_before_save()
+		if before.service_class == self.service_class or in_app_write():
+			return
+		parts_moved = any(flt(row.issued_qty) or flt(row.van_qty) for row in before.parts)
+		if repair_policy.service_class_locked(before.status, parts_moved, bool(before.sales_invoice)):
+			frappe.throw(
+				_(
+					"Repair Job {0} is {1}: its service class decides who pays, and only an After Sales Manager can change it (Change Service Class)"
+				).format(frappe.bold(self.name), _(before.status)),
+				frappe.PermissionError,
+			)
+
+	def on_update(self):
+		if self.flags.completed_now:
+			self.flags.completed_now = False
+			from aftersales_module.integrations.erpnext.stock_entry import consume_van_parts
+
+			if consume_van_parts(self):
+				self.reload()
 
 	def validate_serial_no(self):
 		if not self.serial_no:
@@ -232,13 +287,15 @@ class RepairJob(Document):
 			row.valuation_amount = value.get(row.name, 0)
 		self.calculate_totals()
 		self.flags.from_stock_entry = True
-		self.save(ignore_permissions=True)
+		with app_write():
+			self.save(ignore_permissions=True)
 
 	def set_status_by_system(self, status: str, **values):
-		self.status = status
-		self.update(values)
-		self.flags.ignore_validate_update_after_submit = True
-		self.save(ignore_permissions=True)
+		with app_write():
+			self.status = status
+			self.update(values)
+			self.flags.ignore_validate_update_after_submit = True
+			self.save(ignore_permissions=True)
 
 
 def part_line(row) -> repair_policy.PartLine:
@@ -288,26 +345,14 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 
 @frappe.whitelist()
 def set_status(repair_job: str, status: str) -> str:
-	"""Move a job along its life cycle by hand (dispatch, start, wait for parts, complete, close)."""
+	"""Move a job along its life cycle by hand (dispatch, start, wait for parts, complete, close).
+	The rules are checked in `validate`, the same for this button and a plain save."""
 	job = frappe.get_doc("Repair Job", repair_job)
 	job.check_permission("write")
-	if status not in repair_policy.STATUSES or not repair_policy.can_move(job.status, status):
-		frappe.throw(
-			_("Repair Job {0} cannot go from {1} to {2}").format(
-				frappe.bold(job.name), _(job.status), _(status)
-			)
-		)
-	if status == repair_policy.DISPATCHED and not job.technicians:
-		frappe.throw(_("Add a technician to Repair Job {0} before dispatching it").format(job.name))
-	if status == repair_policy.COMPLETED:
-		job.completed_on = now_datetime()
+	if status not in repair_policy.STATUSES:
+		frappe.throw(_("{0} is not a Repair Job status").format(frappe.bold(status)))
 	job.status = status
 	job.save()
-	if status == repair_policy.COMPLETED:
-		from aftersales_module.integrations.erpnext.stock_entry import consume_van_parts
-
-		if consume_van_parts(job):
-			job.reload()
 	return job.status
 
 
@@ -317,7 +362,45 @@ def supervisor_check(repair_job: str) -> None:
 	job = frappe.get_doc("Repair Job", repair_job)
 	job.check_permission("write")
 	if "After Sales Manager" not in frappe.get_roles():
-		frappe.throw(_("Only an After Sales Manager can check Repair Job {0}").format(job.name))
-	job.supervisor = frappe.session.user
-	job.supervisor_checked_on = now_datetime()
-	job.save()
+		frappe.throw(
+			_("Only an After Sales Manager can check Repair Job {0}").format(job.name), frappe.PermissionError
+		)
+	with app_write():
+		job.supervisor = frappe.session.user
+		job.supervisor_checked_on = now_datetime()
+		job.save()
+
+
+@frappe.whitelist()
+def change_service_class(repair_job: str, service_class: str, reason: str) -> str:
+	"""An After Sales Manager changes who pays for a job after dispatch; the change is logged."""
+	job = frappe.get_doc("Repair Job", repair_job)
+	job.check_permission("write")
+	if "After Sales Manager" not in frappe.get_roles():
+		frappe.throw(
+			_("Only an After Sales Manager can change the service class of Repair Job {0}").format(job.name),
+			frappe.PermissionError,
+		)
+	if service_class not in repair_policy.SERVICE_CLASSES:
+		frappe.throw(_("{0} is not a service class").format(frappe.bold(service_class)))
+	if not (reason or "").strip():
+		frappe.throw(_("Say why the service class of Repair Job {0} changes").format(job.name))
+	if job.sales_invoice:
+		frappe.throw(
+			_("Repair Job {0} is invoiced by {1}; cancel the invoice first").format(
+				job.name, job.sales_invoice
+			)
+		)
+	old = job.service_class
+	if old == service_class:
+		return old
+	with app_write():
+		job.service_class = service_class
+		job.save()
+	job.add_comment(
+		"Info",
+		_("Service class changed from {0} to {1} by {2}: {3}").format(
+			_(old), _(service_class), frappe.session.user, escape_html(reason.strip())
+		),
+	)
+	return job.service_class

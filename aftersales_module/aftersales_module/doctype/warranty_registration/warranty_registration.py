@@ -2,13 +2,14 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.model.document import Document
-from frappe.utils import getdate, nowdate
+from frappe import _
+from frappe.utils import cint, getdate, nowdate
 
+from aftersales_module.guard import AppDocument
 from aftersales_module.policy import warranty as warranty_policy
 
 
-class WarrantyRegistration(Document):
+class WarrantyRegistration(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -35,10 +36,45 @@ class WarrantyRegistration(Document):
 		warranty_days: DF.Int
 	# end: auto-generated types
 
+	# Deliveries and invoices register units; by hand, a manager registers units sold before the
+	# app was installed. Either way what a registration covers is fixed once it is saved.
+	app_managed_fields = ("status", "source_doctype", "source_name", "source_detail")
+	set_once_fields = (
+		"company",
+		"customer",
+		"item_code",
+		"serial_no",
+		"qty",
+		"start_basis",
+		"start_date",
+		"warranty_days",
+		"end_date",
+	)
+
 	def validate(self):
+		self.set_warranty_days()
 		self.end_date = warranty_policy.end_date(getdate(self.start_date), self.warranty_days)
 		if self.status != warranty_policy.VOID:
 			self.status = warranty_policy.status_on(getdate(self.end_date), getdate(nowdate()))
+
+	def set_warranty_days(self):
+		item_days = frappe.db.get_value("Item", self.item_code, "warranty_period") if self.item_code else None
+		days = warranty_policy.registration_days(
+			cint(self.warranty_days),
+			cint(item_days),
+			getdate(self.start_date) if self.start_date else None,
+			getdate(self.end_date) if self.end_date else None,
+		)
+		if not days:
+			frappe.throw(
+				_("Enter the {0} or the {1}: item {2} has no warranty period to take them from").format(
+					_(self.meta.get_label("warranty_days")),
+					_(self.meta.get_label("end_date")),
+					frappe.bold(self.item_code),
+				),
+				title=_("Missing warranty period"),
+			)
+		self.warranty_days = days
 
 
 def mark_expired():
