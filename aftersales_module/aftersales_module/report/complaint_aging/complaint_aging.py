@@ -40,7 +40,7 @@ def execute(filters=None):
 		.where(table.status.isin(ACTIVE_COMPLAINT_STATUSES))
 		.groupby(bucket)
 	)
-	found = {row.bucket: row for row in filtered(query, table, filters).run(as_dict=True)}
+	found = {row.bucket: row for row in filtered(query, table, filters, "registered_on").run(as_dict=True)}
 	data = []
 	for _low, _high, label in AGE_BUCKETS:
 		row = found.get(label) or {}

@@ -1,29 +1,10 @@
 // Copyright (c) 2026, aftersales_module developers
 // For license information, please see license.txt
 
+// Company, From Date and To Date come from public/js/aftersales_reports.bundle.js.
 frappe.query_reports["Complaint Statistics"] = {
-	filters: [
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-			default: frappe.defaults.get_user_default("Company"),
-		},
-		{
-			fieldname: "from_date",
-			label: __("From Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.add_months(frappe.datetime.get_today(), -6),
-			reqd: 1,
-		},
-		{
-			fieldname: "to_date",
-			label: __("To Date"),
-			fieldtype: "Date",
-			default: frappe.datetime.get_today(),
-			reqd: 1,
-		},
+	filters: aftersales_module.reports.filters(
+		{ months: 6 },
 		{
 			fieldname: "group_by",
 			label: __("Group By"),
@@ -41,6 +22,6 @@ frappe.query_reports["Complaint Statistics"] = {
 			],
 			default: "Category",
 			reqd: 1,
-		},
-	],
+		}
+	),
 };

@@ -8,13 +8,13 @@ from frappe.query_builder.functions import Concat, Count, Extract, Sum
 from pypika.terms import PseudoColumn
 
 from aftersales_module.policy.complaint import shares_and_ranks
-from aftersales_module.reports import filtered
+from aftersales_module.reports import chart_labels, filtered
 
 DIMENSIONS = {
 	"Category": ("complaint_category", "Link", "Complaint Category"),
-	"Complaint Type": ("complaint_type", "Data", None),
-	"Severity": ("severity", "Data", None),
-	"Validity": ("validity", "Data", None),
+	"Complaint Type": ("complaint_type", "Select", None),
+	"Severity": ("severity", "Select", None),
+	"Validity": ("validity", "Select", None),
 	"Responsible Department": ("responsible_department", "Link", "Department"),
 	"Responsible Employee": ("responsible_employee", "Link", "Employee"),
 	"Handler": ("handler", "Link", "User"),
@@ -51,7 +51,7 @@ def execute(filters=None):
 		)
 		.groupby(term)
 	)
-	rows = filtered(query, table, filters).run(as_dict=True)
+	rows = filtered(query, table, filters, "registered_on").run(as_dict=True)
 	extra = {(row.value or ""): row for row in rows}
 	data = []
 	for value, count, share, rank in shares_and_ranks([(row.value or "", row["count"]) for row in rows]):
@@ -67,7 +67,8 @@ def execute(filters=None):
 				"invalid": int(row.invalid or 0),
 			}
 		)
-	return columns(dimension), data, None, chart(dimension, data)
+	report_columns = columns(dimension)
+	return report_columns, data, None, chart(dimension, data, report_columns[0])
 
 
 def columns(dimension: str) -> list[dict]:
@@ -89,11 +90,12 @@ def columns(dimension: str) -> list[dict]:
 	]
 
 
-def chart(dimension: str, data: list[dict]) -> dict:
+def chart(dimension: str, data: list[dict], value_column: dict) -> dict:
+	"""The 15 largest groups, labelled as the table shows them (translated categories, severities…)."""
 	top = data[:15]
 	return {
 		"data": {
-			"labels": [row["value"] for row in top],
+			"labels": chart_labels([row["value"] for row in top], value_column),
 			"datasets": [{"name": _("Complaints"), "values": [row["count"] for row in top]}],
 		},
 		"type": "bar" if dimension not in ("Month", "Half-Year") else "line",

@@ -33,7 +33,7 @@ def execute(filters=None):
 		.where(table.is_overdue == 1)
 		.groupby(table.handler)
 	)
-	rows = filtered(query, table, filters).run(as_dict=True)
+	rows = filtered(query, table, filters, "registered_on").run(as_dict=True)
 	data = [
 		{
 			"handler": row.handler,

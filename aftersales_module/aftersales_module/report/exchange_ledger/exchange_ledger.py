@@ -7,6 +7,8 @@ has left and the faulty unit has come back."""
 import frappe
 from frappe import _
 
+from aftersales_module.reports import filtered
+
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
@@ -14,29 +16,68 @@ def execute(filters=None):
 
 
 def columns():
-	def column(label, fieldname, fieldtype="Data", options=None, width=130):
-		return {
-			"label": _(label),
-			"fieldname": fieldname,
-			"fieldtype": fieldtype,
-			"options": options,
-			"width": width,
-		}
-
 	return [
-		column("Product Exchange", "name", "Link", "Product Exchange", 150),
-		column("Date", "posting_date", "Date", width=100),
-		column("Customer", "customer", "Link", "Customer", 170),
-		column("Item", "item_code", "Link", "Item", 150),
-		column("Faulty Serial No", "faulty_serial_no", "Link", "Serial No"),
-		column("Replacement Serial No", "replacement_serial_no", "Link", "Serial No"),
-		column("Exchange Reason", "reason", width=220),
-		column("Handled By", "handled_by", "Link", "User"),
-		column("Regional Manager", "regional_approved_by", "Link", "User"),
-		column("After-Sales Office", "office_verified_by", "Link", "User"),
-		column("General Manager", "gm_approved_by", "Link", "User"),
-		column("New Unit Shipped", "shipped", "Check", width=110),
-		column("Faulty Unit Received", "received", "Check", width=120),
+		{
+			"fieldname": "name",
+			"label": _("Product Exchange"),
+			"fieldtype": "Link",
+			"options": "Product Exchange",
+			"width": 150,
+		},
+		{"fieldname": "posting_date", "label": _("Date"), "fieldtype": "Date", "width": 100},
+		{
+			"fieldname": "customer",
+			"label": _("Customer"),
+			"fieldtype": "Link",
+			"options": "Customer",
+			"width": 170,
+		},
+		{"fieldname": "item_code", "label": _("Item"), "fieldtype": "Link", "options": "Item", "width": 150},
+		{
+			"fieldname": "faulty_serial_no",
+			"label": _("Faulty Serial No"),
+			"fieldtype": "Link",
+			"options": "Serial No",
+			"width": 130,
+		},
+		{
+			"fieldname": "replacement_serial_no",
+			"label": _("Replacement Serial No"),
+			"fieldtype": "Link",
+			"options": "Serial No",
+			"width": 130,
+		},
+		{"fieldname": "reason", "label": _("Exchange Reason"), "fieldtype": "Data", "width": 220},
+		{
+			"fieldname": "handled_by",
+			"label": _("Handled By"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 130,
+		},
+		{
+			"fieldname": "regional_approved_by",
+			"label": _("Regional Manager"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 130,
+		},
+		{
+			"fieldname": "office_verified_by",
+			"label": _("After-Sales Office"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 130,
+		},
+		{
+			"fieldname": "gm_approved_by",
+			"label": _("General Manager"),
+			"fieldtype": "Link",
+			"options": "User",
+			"width": 130,
+		},
+		{"fieldname": "shipped", "label": _("New Unit Shipped"), "fieldtype": "Check", "width": 110},
+		{"fieldname": "received", "label": _("Faulty Unit Received"), "fieldtype": "Check", "width": 120},
 	]
 
 
@@ -69,11 +110,7 @@ def data(filters):
 		.orderby(exchange.posting_date)
 		.orderby(exchange.name)
 	)
-	for field in ("company", "customer", "item_code"):
+	for field in ("customer", "item_code"):
 		if filters.get(field):
 			query = query.where(exchange[field] == filters.get(field))
-	if filters.from_date:
-		query = query.where(exchange.posting_date >= filters.from_date)
-	if filters.to_date:
-		query = query.where(exchange.posting_date <= filters.to_date)
-	return query.run(as_dict=True)
+	return filtered(query, exchange, filters, "posting_date").run(as_dict=True)

@@ -1,15 +1,10 @@
 // Copyright (c) 2026, aftersales_module developers
 // For license information, please see license.txt
 
+// Company comes from public/js/aftersales_reports.bundle.js; the report has no date range.
 frappe.query_reports["Parts to Issue"] = {
-	filters: [
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-			default: frappe.defaults.get_user_default("Company"),
-		},
+	filters: aftersales_module.reports.filters(
+		{ dates: false },
 		{
 			fieldname: "warehouse",
 			label: __("Warehouse"),
@@ -21,6 +16,6 @@ frappe.query_reports["Parts to Issue"] = {
 			label: __("Repair Job"),
 			fieldtype: "Link",
 			options: "Repair Job",
-		},
-	],
+		}
+	),
 };

@@ -8,6 +8,7 @@ from frappe import _
 from frappe.query_builder.functions import IfNull, Sum
 
 from aftersales_module.policy.repair import WORKING_STATUSES
+from aftersales_module.reports import filtered
 
 
 def execute(filters=None):
@@ -18,33 +19,33 @@ def execute(filters=None):
 def columns():
 	return [
 		{
-			"label": _("Repair Job"),
 			"fieldname": "repair_job",
+			"label": _("Repair Job"),
 			"fieldtype": "Link",
 			"options": "Repair Job",
 			"width": 160,
 		},
-		{"label": _("Status"), "fieldname": "status", "fieldtype": "Data", "width": 110},
-		{"label": _("Service Class"), "fieldname": "service_class", "fieldtype": "Data", "width": 100},
+		{"fieldname": "status", "label": _("Status"), "fieldtype": "Data", "width": 110},
+		{"fieldname": "service_class", "label": _("Service Class"), "fieldtype": "Data", "width": 100},
 		{
-			"label": _("Customer"),
 			"fieldname": "customer",
+			"label": _("Customer"),
 			"fieldtype": "Link",
 			"options": "Customer",
 			"width": 180,
 		},
-		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 160},
+		{"fieldname": "item_code", "label": _("Item"), "fieldtype": "Link", "options": "Item", "width": 160},
 		{
-			"label": _("Warehouse"),
 			"fieldname": "warehouse",
+			"label": _("Warehouse"),
 			"fieldtype": "Link",
 			"options": "Warehouse",
 			"width": 150,
 		},
-		{"label": _("Requested Qty"), "fieldname": "requested_qty", "fieldtype": "Float", "width": 110},
-		{"label": _("Issued Qty"), "fieldname": "issued_qty", "fieldtype": "Float", "width": 100},
-		{"label": _("Returned Qty"), "fieldname": "returned_qty", "fieldtype": "Float", "width": 100},
-		{"label": _("To Issue"), "fieldname": "to_issue", "fieldtype": "Float", "width": 100},
+		{"fieldname": "requested_qty", "label": _("Requested Qty"), "fieldtype": "Float", "width": 110},
+		{"fieldname": "issued_qty", "label": _("Issued Qty"), "fieldtype": "Float", "width": 100},
+		{"fieldname": "returned_qty", "label": _("Returned Qty"), "fieldtype": "Float", "width": 100},
+		{"fieldname": "to_issue", "label": _("To Issue"), "fieldtype": "Float", "width": 100},
 	]
 
 
@@ -76,10 +77,8 @@ def data(filters):
 		.orderby(job.posting_date)
 		.orderby(job.name)
 	)
-	if filters.company:
-		query = query.where(job.company == filters.company)
 	if filters.warehouse:
 		query = query.where(warehouse == filters.warehouse)
 	if filters.repair_job:
 		query = query.where(job.name == filters.repair_job)
-	return query.run(as_dict=True)
+	return filtered(query, job, filters).run(as_dict=True)

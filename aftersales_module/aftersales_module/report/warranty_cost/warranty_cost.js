@@ -1,25 +1,18 @@
 // Copyright (c) 2026, aftersales_module developers
 // For license information, please see license.txt
 
+// Company, dates, customer and item come from public/js/aftersales_reports.bundle.js.
 frappe.query_reports["Warranty Cost"] = {
-	filters: [
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-			default: frappe.defaults.get_user_default("Company"),
-		},
-		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date" },
-		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date" },
+	filters: aftersales_module.reports.filters(
+		{},
 		{
 			fieldname: "service_class",
 			label: __("Service Class"),
 			fieldtype: "Select",
 			options: ["", "Warranty", "Contract", "Goodwill"],
 		},
-		{ fieldname: "customer", label: __("Customer"), fieldtype: "Link", options: "Customer" },
-		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
+		aftersales_module.reports.customer_filter(),
+		aftersales_module.reports.item_filter(),
 		{
 			fieldname: "group_by",
 			label: __("Group By"),
@@ -31,6 +24,6 @@ frappe.query_reports["Warranty Cost"] = {
 				{ value: "Month", label: __("Month") },
 			],
 			default: "Repair Job",
-		},
-	],
+		}
+	),
 };

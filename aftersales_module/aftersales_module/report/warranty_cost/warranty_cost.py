@@ -8,10 +8,16 @@ import frappe
 from frappe import _
 from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
 
+from aftersales_module.policy.repair import SERVICE_CLASSES, company_bears_cost
+from aftersales_module.reports import chart_labels, filtered, within_dates
+
+# The service classes whose work the company pays for: warranty, contract and goodwill.
+COMPANY_PAID = tuple(service_class for service_class in SERVICE_CLASSES if company_bears_cost(service_class))
+
 # Group By: the detail view lists jobs; the others add them up in SQL.
 GROUPS = {
 	"Item": ("item_code", "Link", "Item"),
-	"Fault Cause": ("fault_cause", "Data", None),
+	"Fault Cause": ("fault_cause", "Select", None),
 	"Month": ("month", "Data", None),
 }
 
@@ -24,9 +30,10 @@ def execute(filters=None):
 	if group_by not in GROUPS:
 		frappe.throw(_("Cannot group warranty cost by {0}").format(group_by))
 	rows = grouped(filters, group_by)
+	report_columns = grouped_columns(group_by)
 	chart = {
 		"data": {
-			"labels": [row["value"] for row in rows],
+			"labels": chart_labels([row["value"] for row in rows], report_columns[0]),
 			"datasets": [
 				{"name": _("Parts Cost (GL)"), "values": [row["parts_cost"] for row in rows]},
 				{"name": _("Labour Total"), "values": [row["labour_total"] for row in rows]},
@@ -35,61 +42,65 @@ def execute(filters=None):
 		"type": "bar",
 		"barOptions": {"stacked": 1},
 	}
-	return grouped_columns(group_by), rows, None, chart
+	return report_columns, rows, None, chart
 
 
 def grouped_columns(group_by: str) -> list[dict]:
 	_field, fieldtype, options = GROUPS[group_by]
 	return [
 		{
-			"label": _(group_by),
 			"fieldname": "value",
+			"label": _(group_by),
 			"fieldtype": fieldtype,
 			"options": options,
 			"width": 200,
 		},
-		{"label": _("Repair Jobs"), "fieldname": "jobs", "fieldtype": "Int", "width": 110},
-		{"label": _("Parts Cost (GL)"), "fieldname": "parts_cost", "fieldtype": "Currency", "width": 130},
-		{"label": _("Labour Total"), "fieldname": "labour_total", "fieldtype": "Currency", "width": 120},
-		{"label": _("Total Cost"), "fieldname": "total_cost", "fieldtype": "Currency", "width": 120},
+		{"fieldname": "jobs", "label": _("Repair Jobs"), "fieldtype": "Int", "width": 110},
+		*cost_columns(),
 	]
 
 
 def columns():
 	return [
 		{
-			"label": _("Repair Job"),
 			"fieldname": "repair_job",
+			"label": _("Repair Job"),
 			"fieldtype": "Link",
 			"options": "Repair Job",
 			"width": 160,
 		},
-		{"label": _("Service Class"), "fieldname": "service_class", "fieldtype": "Data", "width": 100},
+		{"fieldname": "service_class", "label": _("Service Class"), "fieldtype": "Data", "width": 100},
 		{
-			"label": _("Customer"),
 			"fieldname": "customer",
+			"label": _("Customer"),
 			"fieldtype": "Link",
 			"options": "Customer",
 			"width": 180,
 		},
-		{"label": _("Item"), "fieldname": "item_code", "fieldtype": "Link", "options": "Item", "width": 150},
+		{"fieldname": "item_code", "label": _("Item"), "fieldtype": "Link", "options": "Item", "width": 150},
 		{
-			"label": _("Serial No"),
 			"fieldname": "serial_no",
+			"label": _("Serial No"),
 			"fieldtype": "Link",
 			"options": "Serial No",
 			"width": 130,
 		},
 		{
-			"label": _("Product Warranty Claim"),
 			"fieldname": "product_warranty_claim",
+			"label": _("Product Warranty Claim"),
 			"fieldtype": "Link",
 			"options": "Product Warranty Claim",
 			"width": 150,
 		},
-		{"label": _("Parts Cost (GL)"), "fieldname": "parts_cost", "fieldtype": "Currency", "width": 130},
-		{"label": _("Labour Total"), "fieldname": "labour_total", "fieldtype": "Currency", "width": 120},
-		{"label": _("Total Cost"), "fieldname": "total_cost", "fieldtype": "Currency", "width": 120},
+		*cost_columns(),
+	]
+
+
+def cost_columns():
+	return [
+		{"fieldname": "parts_cost", "label": _("Parts Cost (GL)"), "fieldtype": "Currency", "width": 130},
+		{"fieldname": "labour_total", "label": _("Labour Total"), "fieldtype": "Currency", "width": 120},
+		{"fieldname": "total_cost", "label": _("Total Cost"), "fieldtype": "Currency", "width": 120},
 	]
 
 
@@ -148,23 +159,15 @@ def base_query(filters):
 		.where((gle.account == account) & (gle.is_cancelled == 0) & entry.repair_job.isnotnull())
 		.groupby(entry.repair_job)
 	)
-	if filters.from_date:
-		ledger = ledger.where(gle.posting_date >= filters.from_date)
-	if filters.to_date:
-		ledger = ledger.where(gle.posting_date <= filters.to_date)
-	ledger = ledger.as_("ledger")
+	ledger = within_dates(ledger, gle.posting_date, filters).as_("ledger")
 	parts_cost = Coalesce(ledger.parts_cost, 0)
 	query = (
 		frappe.qb.from_(job)
 		.left_join(ledger)
 		.on(ledger.repair_job == job.name)
-		.where(job.service_class.isin(("Warranty", "Contract", "Goodwill")))
+		.where(job.service_class.isin(COMPANY_PAID))
 	)
-	for field in ("company", "service_class", "customer", "item_code"):
+	for field in ("service_class", "customer", "item_code"):
 		if filters.get(field):
 			query = query.where(job[field] == filters.get(field))
-	if filters.from_date:
-		query = query.where(job.posting_date >= filters.from_date)
-	if filters.to_date:
-		query = query.where(job.posting_date <= filters.to_date)
-	return query, job, parts_cost
+	return filtered(query, job, filters, "posting_date"), job, parts_cost
