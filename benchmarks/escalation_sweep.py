@@ -42,7 +42,7 @@ def run(args):
 	import frappe
 	from frappe.utils import add_days, now_datetime
 
-	from aftersales_module import escalation
+	from aftersales_module.tasks import escalation
 
 	policy = frappe.db.get_value(
 		"Escalation Policy", {"document_type": "Complaint Record", "severity": ("in", ("", None))}

@@ -7,6 +7,18 @@ from aftersales_module.policy.messages import Problem, _
 SEVERITIES = ("General", "Written", "Major")  # ascending
 GROUP_COMPLAINT_HOUSEHOLDS = 3  # 002/2: a group complaint of 3 or more households is Major
 FUTURE_TOLERANCE = timedelta(hours=1)  # clocks differ; a registration this far ahead is still fine
+# Statuses in which a complaint is still open: it escalates and can turn overdue.
+ACTIVE_STATUSES = (
+	"Registered",
+	"Classified",
+	"Assigned",
+	"Investigating",
+	"Solution Proposed",
+	"Approved",
+	"Agreed",
+	"In Execution",
+	"Reopened",
+)
 POLICY_CONDITIONS = ("complaint_type", "severity", "complaint_category", "customer_group", "territory")
 
 # (lowest age, highest age or None for no limit, label), in whole days since registration.

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from aftersales_module import escalation
+from aftersales_module.escalation import notify
 from aftersales_module.tests.utils import make_complaint, make_user
 
 PAYLOAD = '<img src=x onerror=alert(1)>"quoted" & <script>alert(2)</script>'
@@ -133,7 +133,7 @@ class TestEscaping(FrappeTestCase):
 			for body in bodies:
 				self.assertEscaped("digest email", body)
 
-			escalation.deliver_webhooks(commit=False)
+			notify.deliver_webhooks(commit=False)
 			self.assertTrue(received, "the webhook was delivered")
 			for body in received:
 				payload = json.loads(body)

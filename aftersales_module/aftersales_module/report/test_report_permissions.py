@@ -11,7 +11,7 @@ from aftersales_module.aftersales_module.report.concealment_audit import conceal
 from aftersales_module.aftersales_module.report.exchange_ledger import exchange_ledger
 from aftersales_module.aftersales_module.report.parts_to_issue import parts_to_issue
 from aftersales_module.aftersales_module.report.warranty_cost import warranty_cost
-from aftersales_module.escalation import ACTIVE_COMPLAINT_STATUSES
+from aftersales_module.policy.complaint import ACTIVE_STATUSES as ACTIVE_COMPLAINT_STATUSES
 from aftersales_module.reports import permitted_values
 from aftersales_module.tests.utils import (
 	CUSTOMER,

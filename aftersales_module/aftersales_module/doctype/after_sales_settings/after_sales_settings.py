@@ -174,8 +174,3 @@ def jobs_with_parts_in_van(limit: int = 10) -> list[str]:
 		.where((part.parenttype == "Repair Job") & (part.van_qty > 0))
 		.limit(limit)
 	).run(pluck=True)
-
-
-def get_settings():
-	"""The cached After Sales Settings document."""
-	return frappe.get_cached_doc("After Sales Settings")

@@ -5,12 +5,26 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
-from aftersales_module import escalation
+from aftersales_module.escalation import engine
+from aftersales_module.escalation.planning import plan
+from aftersales_module.escalation.registry import Escalatable
 from aftersales_module.guard import AppDocument
 from aftersales_module.policy import complaint as complaint_policy
 from aftersales_module.policy.escalation import restart_on_reopen
 
 MANAGER = "After Sales Manager"
+
+# How complaints take part in the escalation engine (registered in hooks.py: aftersales_escalating).
+ESCALATION = Escalatable(
+	doctype="Complaint Record",
+	log_doctype="Complaint Record Escalation",
+	log_field="escalation_log",
+	active_statuses=complaint_policy.ACTIVE_STATUSES,
+	title_field="subject",
+	payload_fields=("subject", "customer", "severity", "company", "status"),
+	match_fields=complaint_policy.POLICY_CONDITIONS,
+	clock_field="registered_on",
+)
 HANDLING_ROLES = ("After Sales Manager", "After Sales User", "System Manager")
 
 
@@ -49,8 +63,8 @@ class ComplaintRecord(AppDocument):
 				)
 			)
 		self.apply_transition()
-		escalation.plan(self)
-		active = self.status in escalation.ACTIVE_COMPLAINT_STATUSES
+		plan(self)
+		active = self.status in complaint_policy.ACTIVE_STATUSES
 		if complaint_policy.is_overdue(
 			get_datetime(self.deadline) if self.deadline else None, now_datetime(), active
 		):
@@ -82,7 +96,7 @@ class ComplaintRecord(AppDocument):
 	def after_insert(self):
 		# A level due at registration (a Major case tells the After Sales Manager at once) fires now.
 		if self.next_escalation_at and get_datetime(self.next_escalation_at) <= now_datetime():
-			escalation.escalate_due(self.doctype, now_datetime(), [self.name])
+			engine.escalate_due(self.doctype, now_datetime(), [self.name])
 			self.reload()
 
 	def set_defaults(self):
@@ -245,7 +259,7 @@ class ComplaintRecord(AppDocument):
 		"""Escalate to the next level now: the handler reports the case up (requirements 001/10)."""
 		if not (reason or "").strip():
 			frappe.throw(_("Say why the complaint is escalated"))
-		return escalation.escalate_now(self.doctype, self.name, reason.strip())
+		return engine.escalate_now(self.doctype, self.name, reason.strip())
 
 
 def portal_customers(user: str) -> list[str] | None:

@@ -13,7 +13,8 @@ from frappe.model.workflow import apply_workflow
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, get_datetime, now_datetime
 
-from aftersales_module import escalation
+from aftersales_module.escalation import engine, notify
+from aftersales_module.tasks import escalation
 from aftersales_module.tests.utils import (
 	CUSTOMER,
 	SERIAL_ITEM,
@@ -315,7 +316,7 @@ class TestComplaintRecord(FrappeTestCase):
 		self.assertEqual(doc.is_overdue, 1)
 		fresh = make_complaint()
 		frappe.db.set_value("Complaint Record", fresh.name, "deadline", add_to_date(now_datetime(), hours=-1))
-		escalation.mark_overdue("Complaint Record")
+		engine.mark_overdue("Complaint Record")
 		self.assertEqual(frappe.db.get_value("Complaint Record", fresh.name, "is_overdue"), 1)
 
 	# -------------------------------------------------------------- webhooks
@@ -356,7 +357,7 @@ class TestComplaintRecord(FrappeTestCase):
 			escalation.sweep()
 			self.assertEqual(self.escalation_rows(doc.name)[0].webhook_status, "Pending")
 			# the sweep only queues the delivery: the queued job POSTs, after commit
-			escalation.deliver_webhooks(commit=False)
+			notify.deliver_webhooks(commit=False)
 			rows = self.escalation_rows(doc.name)
 			self.assertEqual(rows[0].webhook_status, "Failed")
 			self.assertEqual(frappe.db.count("Error Log"), errors_before + 1)
@@ -366,7 +367,7 @@ class TestComplaintRecord(FrappeTestCase):
 			)
 			escalation.sweep()
 			self.assertFalse(received, "nothing is POSTed inside the sweep")
-			escalation.deliver_webhooks(commit=False)
+			notify.deliver_webhooks(commit=False)
 			self.assertEqual(self.escalation_rows(doc.name)[0].webhook_status, "Sent")
 			headers, body = received[-1]
 			expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
@@ -378,7 +379,7 @@ class TestComplaintRecord(FrappeTestCase):
 			self.assertEqual(event["event_id"], self.escalation_rows(doc.name)[0].name)
 
 			escalation.sweep()
-			escalation.deliver_webhooks(commit=False)
+			notify.deliver_webhooks(commit=False)
 			self.assertEqual(len([b for _h, b in received if doc.name.encode() in b]), 1, "sent once")
 		finally:
 			server.shutdown()

@@ -5,26 +5,24 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime
 
-from aftersales_module import escalation
+from aftersales_module.escalation.planning import load_levels, load_policy
+from aftersales_module.escalation.registry import escalatables
 from aftersales_module.guard import AppDocument
 from aftersales_module.policy.escalation import check_levels, next_escalation_at
-from aftersales_module.validation import check_field_types
 
 REPLAN_NOW_LIMIT = 2000
 
 
 class EscalationPolicy(AppDocument):
-	def before_validate(self):
-		check_field_types(self)
-
 	def validate(self):
-		if self.document_type not in escalation.ESCALATABLE:
+		escalating = escalatables()
+		if self.document_type not in escalating:
 			frappe.throw(
 				_("{0} does not escalate; choose one of: {1}").format(
-					_(self.document_type), ", ".join(_(d) for d in escalation.ESCALATABLE)
+					_(self.document_type), ", ".join(_(d) for d in escalating)
 				)
 			)
-		problems = check_levels(escalation.load_levels(self.levels))
+		problems = check_levels(load_levels(self.levels))
 		for row in self.levels:
 			if row.target_type == "Role" and not row.target_role:
 				problems.append(_("Level {0} ({1}) needs a Target Role").format(row.idx, row.level_label))
@@ -60,8 +58,8 @@ class EscalationPolicy(AppDocument):
 
 def replan_cases(doctype: str, policy: str, doc=None) -> int:
 	"""After a policy changes, recompute when each open case under it escalates next (batched)."""
-	config = escalation.ESCALATABLE[doctype]
-	loaded = escalation.load_policy(policy, doc)
+	config = escalatables()[doctype]
+	loaded = load_policy(policy, doc)
 	table = frappe.qb.DocType(doctype)
 	rows = (
 		frappe.qb.from_(table)

@@ -5,9 +5,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
-from aftersales_module.aftersales_module.doctype.warranty_registration.warranty_registration import (
-	mark_expired,
-)
+from aftersales_module.tasks.warranty_expiry import mark_expired
 from aftersales_module.tests.utils import (
 	CUSTOMER,
 	SERIAL_ITEM,

@@ -75,13 +75,3 @@ class WarrantyRegistration(AppDocument):
 				title=_("Missing warranty period"),
 			)
 		self.warranty_days = days
-
-
-def mark_expired():
-	"""Daily: every active registration whose end date has passed becomes Expired, in one UPDATE."""
-	registration = frappe.qb.DocType("Warranty Registration")
-	(
-		frappe.qb.update(registration)
-		.set(registration.status, warranty_policy.EXPIRED)
-		.where((registration.status == warranty_policy.ACTIVE) & (registration.end_date < getdate(nowdate())))
-	).run()

@@ -8,7 +8,7 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import now_datetime
 from pypika.terms import CustomFunction
 
-from aftersales_module.escalation import ACTIVE_COMPLAINT_STATUSES
+from aftersales_module.policy.complaint import ACTIVE_STATUSES as ACTIVE_COMPLAINT_STATUSES
 from aftersales_module.policy.complaint import AGE_BUCKETS
 from aftersales_module.reports import filtered
 

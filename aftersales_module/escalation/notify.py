@@ -1,0 +1,169 @@
+"""How escalations reach people beyond the desk: one digest email per recipient (a Jinja template)
+and signed webhooks, POSTed by a queued job after the sweep commits."""
+
+from datetime import datetime
+
+import frappe
+import requests
+from frappe import _
+from frappe.utils import escape_html, get_url_to_form, now_datetime
+
+from aftersales_module import webhooks
+from aftersales_module.escalation.registry import escalatables
+
+DIGEST_LINES = 200
+DIGEST_TEMPLATE = "aftersales_module/templates/emails/escalation_digest.html"
+MAX_WEBHOOK_ATTEMPTS = 10
+WEBHOOK_BATCH = 500
+
+
+def send_digests(doctype: str, digests: dict) -> None:
+	"""One email per recipient listing the cases escalated to them."""
+	for user_id, entries in digests.items():
+		rows = [
+			{
+				"name": name,
+				"url": get_url_to_form(doctype, name),
+				"title": title,
+				"level": level,
+				"reason": reason,
+			}
+			for name, title, level, reason in entries[:DIGEST_LINES]
+		]
+		frappe.sendmail(
+			recipients=[user_id],
+			subject=_("{0} after-sales cases escalated to you").format(len(entries)),
+			message=frappe.render_template(
+				DIGEST_TEMPLATE, {"rows": rows, "more": max(len(entries) - DIGEST_LINES, 0)}
+			),
+			delayed=True,
+		)
+
+
+def outgoing_email_configured() -> bool:
+	return bool(frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}))
+
+
+WEBHOOK_JOB_ID = "aftersales-escalation-webhooks"
+STALE_CLAIM_MINUTES = 15
+PAYLOAD_TEXT_FIELDS = ("subject", "customer", "complainant_name")
+
+
+def queue_webhook_delivery() -> None:
+	"""Deliver pending webhooks from a background job once this transaction commits: never an HTTP
+	call inside a web request or an open transaction."""
+	frappe.enqueue(
+		"aftersales_module.escalation.notify.deliver_webhooks",
+		queue="short",
+		job_id=WEBHOOK_JOB_ID,
+		deduplicate=True,
+		enqueue_after_commit=True,
+	)
+
+
+def _claim(log, doctype: str, claim: str, now: datetime) -> None:
+	"""Mark a batch of undelivered events as this worker's, and commit: a second worker running at
+	the same time claims other rows (or none), so no event is POSTed twice. A claim left by a worker
+	that died is taken over after STALE_CLAIM_MINUTES."""
+	stale = frappe.utils.add_to_date(now, minutes=-STALE_CLAIM_MINUTES)
+	(
+		frappe.qb.update(log)
+		.set(log.webhook_status, "Sending")
+		.set(log.webhook_claim, claim)
+		.set(log.webhook_claimed_at, now)
+		.where(log.parenttype == doctype)
+		.where(log.webhook_attempts < MAX_WEBHOOK_ATTEMPTS)
+		.where(
+			log.webhook_status.isin(["Pending", "Failed"])
+			| ((log.webhook_status == "Sending") & (log.webhook_claimed_at < stale))
+		)
+		.orderby(log.escalated_at)
+		.limit(WEBHOOK_BATCH * 10)
+	).run()
+
+
+def deliver_webhooks(commit: bool = True) -> int:
+	"""The queued job: POST pending and failed escalation events; return how many arrived. Never
+	raises. Claims are committed before any POST and each result right after it (`commit=False`
+	leaves committing to the caller, for tests that roll back)."""
+	url = frappe.db.get_single_value("After Sales Settings", "alert_webhook_url")
+	if not url:
+		return 0
+	settings = frappe.get_single("After Sales Settings")
+	if problem := webhooks.destination_problem(url, settings.webhook_allowed_hosts):
+		frappe.log_error(
+			title=_("After-sales webhook not sent"),
+			message=_(problem.message).format(_("Alert Webhook URL"), *problem.args),
+		)
+		return 0
+	secret = settings.get_password("alert_webhook_secret", raise_exception=False)
+	delivered = 0
+	for doctype, config in escalatables().items():
+		log, parent = frappe.qb.DocType(config.log_doctype), frappe.qb.DocType(doctype)
+		claim, now = frappe.generate_hash(length=16), now_datetime()
+		_claim(log, doctype, claim, now)
+		if commit:
+			frappe.db.commit()
+		rows = (
+			frappe.qb.from_(log)
+			.join(parent)
+			.on(parent.name == log.parent)
+			.select(
+				log.name.as_("event_id"),
+				log.parent.as_("name"),
+				log.escalated_at,
+				log.from_level,
+				log.to_level,
+				log.level_label,
+				log.recipients,
+				log.reason,
+				log.is_manual,
+				*(parent[f] for f in config.payload_fields),
+			)
+			.where(log.webhook_claim == claim)
+			.where(log.webhook_status == "Sending")
+			.orderby(log.escalated_at)
+			.run(as_dict=True)
+		)
+		for start in range(0, len(rows), WEBHOOK_BATCH):
+			chunk = rows[start : start + WEBHOOK_BATCH]
+			ids = [r["event_id"] for r in chunk]
+			for r in chunk:
+				r["doctype"] = doctype
+				r["url"] = get_url_to_form(doctype, r["name"])
+				for fieldname in PAYLOAD_TEXT_FIELDS:
+					if isinstance(r.get(fieldname), str):
+						r[fieldname] = escape_html(r[fieldname])
+			payload = {
+				"event": "escalation",
+				"delivery_id": f"{claim}-{start // WEBHOOK_BATCH}",
+				"sent_at": now_datetime().isoformat(),
+				"site": frappe.local.site,
+				"escalations": chunk,
+			}
+			try:
+				webhooks.post(url, payload, secret, "escalation")
+			except requests.RequestException as error:
+				(
+					frappe.qb.update(log)
+					.set(log.webhook_status, "Failed")
+					.set(log.webhook_attempts, log.webhook_attempts + 1)
+					.set(log.webhook_error, str(error)[:500])
+					.where(log.name.isin(ids))
+				).run()
+				frappe.log_error(
+					title=_("After-sales webhook failed"),
+					message=f"{url}: {error}\n{len(ids)} escalation events will be retried by the next sweep.",
+				)
+			else:
+				(
+					frappe.qb.update(log)
+					.set(log.webhook_status, "Sent")
+					.set(log.webhook_attempts, log.webhook_attempts + 1)
+					.set(log.webhook_error, None)
+					.where(log.name.isin(ids))
+				).run()
+				delivered += len(ids)
+			if commit:
+				frappe.db.commit()
+	return delivered
