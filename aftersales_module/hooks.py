@@ -9,9 +9,11 @@ app_color = "#2490EF"
 
 required_apps = ["frappe/erpnext"]
 require_type_annotated_api_methods = True
+# shared script-report filters; verbatim text shown escaped across the desk
+app_include_js = ["aftersales_reports.bundle.js", "aftersales_desk.bundle.js"]
 
-after_install = "aftersales_module.install.after_install"
-before_uninstall = "aftersales_module.install.before_uninstall"
+after_install = "aftersales_module.setup.install.after_install"
+before_uninstall = "aftersales_module.setup.install.before_uninstall"
 before_tests = "aftersales_module.tests.utils.before_tests"
 
 doc_events = {
@@ -33,11 +35,14 @@ doc_events = {
 	},
 }
 
+# Doctypes that escalate: dotted paths to their Escalatable (aftersales_module.escalation.registry).
+aftersales_escalating = [
+	"aftersales_module.aftersales_module.doctype.complaint_record.complaint_record.ESCALATION",
+]
+
 scheduler_events = {
-	"hourly_long": ["aftersales_module.escalation.sweep"],
-	"daily": [
-		"aftersales_module.aftersales_module.doctype.warranty_registration.warranty_registration.mark_expired"
-	],
+	"hourly_long": ["aftersales_module.tasks.escalation.sweep"],
+	"daily": ["aftersales_module.tasks.warranty_expiry.mark_expired"],
 }
 
 permission_query_conditions = {

@@ -147,7 +147,7 @@ def untyped_parameters(func: ast.FunctionDef) -> list[str]:
 def seeded_names() -> list[str]:
 	"""Names of the Complaint Categories a new site gets; shown translated (translated_doctype),
 	so they need Chinese although no gettext extractor sees them."""
-	for node in parse(PACKAGE / "install.py").body:
+	for node in parse(PACKAGE / "setup" / "install.py").body:
 		if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "COMPLAINT_CATEGORIES":
 			return [name for name, _description in ast.literal_eval(node.value)]
 	return []
@@ -210,7 +210,7 @@ def translatable_strings() -> dict[str, str]:
 				add(node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
 
 	for name in seeded_names():
-		add(name, "aftersales_module/install.py (COMPLAINT_CATEGORIES)")
+		add(name, "aftersales_module/setup/install.py (COMPLAINT_CATEGORIES)")
 
 	from babel.messages.extract import extract_javascript
 

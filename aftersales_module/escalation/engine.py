@@ -18,6 +18,7 @@ from aftersales_module.escalation.recipients import Recipients
 from aftersales_module.escalation.registry import Escalatable, config_of
 from aftersales_module.escalation.writer import Batch
 from aftersales_module.policy.escalation import due_levels, next_escalation_at
+from aftersales_module.settings import get_settings
 
 
 def _select_due(
@@ -53,7 +54,7 @@ def _select_due(
 
 
 def _webhook_on() -> bool:
-	return bool(frappe.db.get_single_value("After Sales Settings", "alert_webhook_url"))
+	return bool(get_settings().alert_webhook_url)
 
 
 def escalate_due(doctype: str, now: datetime | None = None, names: list[str] | None = None) -> int:

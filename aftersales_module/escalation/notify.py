@@ -10,6 +10,7 @@ from frappe.utils import escape_html, get_url_to_form, now_datetime
 
 from aftersales_module import webhooks
 from aftersales_module.escalation.registry import escalatables
+from aftersales_module.settings import get_settings
 
 DIGEST_LINES = 200
 DIGEST_TEMPLATE = "aftersales_module/templates/emails/escalation_digest.html"
@@ -86,7 +87,7 @@ def deliver_webhooks(commit: bool = True) -> int:
 	"""The queued job: POST pending and failed escalation events; return how many arrived. Never
 	raises. Claims are committed before any POST and each result right after it (`commit=False`
 	leaves committing to the caller, for tests that roll back)."""
-	url = frappe.db.get_single_value("After Sales Settings", "alert_webhook_url")
+	url = get_settings().alert_webhook_url
 	if not url:
 		return 0
 	settings = frappe.get_single("After Sales Settings")

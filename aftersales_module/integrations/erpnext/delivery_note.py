@@ -6,6 +6,7 @@ from frappe.utils import getdate
 
 from aftersales_module.guard import app_write
 from aftersales_module.policy import warranty as warranty_policy
+from aftersales_module.settings import get_settings
 
 
 def on_submit(doc, method=None):
@@ -45,10 +46,7 @@ def register_warranties(doc):
 	"""Create the registrations of a submitted Delivery Note (or Sales Invoice that updates stock)."""
 	if doc.get("is_return"):
 		return
-	basis = (
-		frappe.db.get_single_value("After Sales Settings", "warranty_start_basis")
-		or warranty_policy.DELIVERY_DATE
-	)
+	basis = get_settings().warranty_start_basis or warranty_policy.DELIVERY_DATE
 	items = {d.item_code for d in doc.items}
 	periods = dict(
 		frappe.get_all(

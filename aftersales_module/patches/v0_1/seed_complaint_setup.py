@@ -1,4 +1,4 @@
-from aftersales_module.install import seed_complaint_setup
+from aftersales_module.setup.install import seed_complaint_setup
 
 
 def execute():

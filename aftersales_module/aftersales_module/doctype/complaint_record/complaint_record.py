@@ -11,8 +11,8 @@ from aftersales_module.escalation.registry import Escalatable
 from aftersales_module.guard import AppDocument
 from aftersales_module.policy import complaint as complaint_policy
 from aftersales_module.policy.escalation import restart_on_reopen
-
-MANAGER = "After Sales Manager"
+from aftersales_module.roles import MANAGER, USER, is_manager
+from aftersales_module.settings import get_settings
 
 # How complaints take part in the escalation engine (registered in hooks.py: aftersales_escalating).
 ESCALATION = Escalatable(
@@ -25,7 +25,7 @@ ESCALATION = Escalatable(
 	match_fields=complaint_policy.POLICY_CONDITIONS,
 	clock_field="registered_on",
 )
-HANDLING_ROLES = ("After Sales Manager", "After Sales User", "System Manager")
+HANDLING_ROLES = (MANAGER, USER, "System Manager")
 
 
 class ComplaintRecord(AppDocument):
@@ -75,7 +75,7 @@ class ComplaintRecord(AppDocument):
 		before = self.get_doc_before_save()
 		if not before or not complaint_policy.is_lower_severity(before.severity, self.severity):
 			return
-		if MANAGER not in frappe.get_roles():
+		if not is_manager():
 			frappe.throw(
 				_("Only an After Sales Manager can lower the severity of {0} from {1} to {2}").format(
 					self.name, _(before.severity), _(self.severity)
@@ -101,9 +101,7 @@ class ComplaintRecord(AppDocument):
 
 	def set_defaults(self):
 		if not self.company:
-			self.company = frappe.db.get_single_value(
-				"After Sales Settings", "default_company"
-			) or frappe.defaults.get_user_default("Company")
+			self.company = get_settings().default_company or frappe.defaults.get_user_default("Company")
 		if not self.handler and frappe.session.user not in ("Guest",):
 			self.handler = frappe.session.user
 		if self.customer and not self.complainant_name:
@@ -167,7 +165,7 @@ class ComplaintRecord(AppDocument):
 		"""Same customer and same unit (serial no, else item) within the settings window: a repeat."""
 		if not self.customer or not (self.serial_no or self.item_code):
 			return
-		window = frappe.db.get_single_value("After Sales Settings", "repeat_complaint_window_days") or 90
+		window = get_settings().repeat_complaint_window_days
 		registered_on = get_datetime(self.registered_on or now_datetime())
 		filters = {
 			"customer": self.customer,

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 
 from aftersales_module.guard import AppDocument
+from aftersales_module.settings import get_settings
 
 # Workflow state reached -> the field that records who signed for it (004/1 §8).
 SIGNATURES = {
@@ -114,7 +115,7 @@ class ProductExchange(AppDocument):
 					frappe.bold(self.replacement_serial_no), self.warehouse
 				)
 			)
-		if not frappe.db.get_single_value("After Sales Settings", "returns_warehouse"):
+		if not get_settings().returns_warehouse:
 			frappe.throw(_("Set the Returns Warehouse in After Sales Settings before approving exchanges"))
 
 	def on_submit(self):
@@ -155,9 +156,7 @@ class ProductExchange(AppDocument):
 					{
 						"item_code": self.item_code,
 						"qty": 1,
-						"t_warehouse": frappe.db.get_single_value(
-							"After Sales Settings", "returns_warehouse"
-						),
+						"t_warehouse": get_settings().returns_warehouse,
 						"use_serial_batch_fields": 1,
 						"serial_no": self.faulty_serial_no,
 						"allow_zero_valuation_rate": 1,

@@ -7,6 +7,7 @@ from frappe.utils import getdate, nowdate
 
 from aftersales_module.guard import AppDocument
 from aftersales_module.policy import warranty as warranty_policy
+from aftersales_module.roles import is_manager
 
 
 class ProductWarrantyClaim(AppDocument):
@@ -69,7 +70,7 @@ class ProductWarrantyClaim(AppDocument):
 		if before and getdate(before.claim_date) == getdate(self.claim_date):
 			return
 		entered_on = getdate(self.creation) if before else getdate(nowdate())
-		may_backdate = "After Sales Manager" in frappe.get_roles()
+		may_backdate = is_manager()
 		problem = warranty_policy.claim_date_problem(getdate(self.claim_date), entered_on, may_backdate)
 		if problem:
 			frappe.throw(
@@ -148,7 +149,7 @@ class ProductWarrantyClaim(AppDocument):
 		changed = bool(self.goodwill_approved) != bool(before and before.goodwill_approved)
 		if not changed:
 			return
-		if "After Sales Manager" not in frappe.get_roles():
+		if not is_manager():
 			frappe.throw(_("Only an After Sales Manager can approve goodwill on {0}").format(self.name))
 		self.goodwill_approved_by = frappe.session.user if self.goodwill_approved else None
 

@@ -5,7 +5,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, nowdate
 
-from aftersales_module.integrations.erpnext.stock_entry import make_parts_issue
+from aftersales_module.aftersales_module.doctype.repair_job.parts import make_parts_issue
 from aftersales_module.tests.utils import (
 	CUSTOMER,
 	SERIAL_ITEM,

@@ -54,21 +54,21 @@ frappe.ui.form.on("Repair Job", {
 		if (WORKING.includes(status) && parts_due && frappe.model.can_create("Stock Entry")) {
 			frm.add_custom_button(
 				__("Issue Parts"),
-				() => open_new(frm, "aftersales_module.integrations.erpnext.stock_entry.make_parts_issue", "Stock Entry"),
+				() => open_new(frm, "aftersales_module.aftersales_module.doctype.repair_job.parts.make_parts_issue", "Stock Entry"),
 				__("Create")
 			);
 		}
 		if ([...WORKING, "Completed"].includes(status) && parts_out && frappe.model.can_create("Stock Entry")) {
 			frm.add_custom_button(
 				__("Return Parts"),
-				() => open_new(frm, "aftersales_module.integrations.erpnext.stock_entry.make_parts_return", "Stock Entry"),
+				() => open_new(frm, "aftersales_module.aftersales_module.doctype.repair_job.parts.make_parts_return", "Stock Entry"),
 				__("Create")
 			);
 		}
 		if (status === "Completed" && frm.doc.service_class === "Paid" && frappe.model.can_create("Sales Invoice")) {
 			frm.add_custom_button(
 				__("Create Invoice"),
-				() => open_new(frm, "aftersales_module.integrations.erpnext.sales_invoice.make_sales_invoice", "Sales Invoice"),
+				() => open_new(frm, "aftersales_module.aftersales_module.doctype.repair_job.invoicing.make_sales_invoice", "Sales Invoice"),
 				__("Create")
 			);
 		}

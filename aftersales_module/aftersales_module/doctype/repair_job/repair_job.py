@@ -8,8 +8,11 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import escape_html, flt, now_datetime
 
+from aftersales_module.aftersales_module.doctype.repair_job.parts import consume_van_parts, part_line
 from aftersales_module.guard import AppDocument, app_write, in_app_write
 from aftersales_module.policy import repair as repair_policy
+from aftersales_module.roles import is_manager, is_technician_only
+from aftersales_module.settings import get_settings
 
 
 class RepairJob(AppDocument):
@@ -136,8 +139,6 @@ class RepairJob(AppDocument):
 	def on_update(self):
 		if self.flags.completed_now:
 			self.flags.completed_now = False
-			from aftersales_module.integrations.erpnext.stock_entry import consume_van_parts
-
 			if consume_van_parts(self):
 				self.reload()
 
@@ -220,7 +221,7 @@ class RepairJob(AppDocument):
 				row.rate = self.price_of(row.item_code, row.qty)
 
 	def set_labour_rates(self):
-		labour_item = frappe.db.get_single_value("After Sales Settings", "labour_item")
+		labour_item = get_settings().labour_item
 		for row in self.labour:
 			if not row.service_item:
 				row.service_item = labour_item
@@ -298,32 +299,10 @@ class RepairJob(AppDocument):
 			self.save(ignore_permissions=True)
 
 
-def part_line(row) -> repair_policy.PartLine:
-	return repair_policy.PartLine(
-		requested=flt(row.qty),
-		issued=flt(row.issued_qty),
-		returned=flt(row.returned_qty),
-		is_used=bool(row.is_used),
-		in_van=flt(row.van_qty),
-		consumed=flt(row.consumed_qty),
-	)
-
-
 def user_can_work_on(job, user: str | None = None) -> bool:
 	"""Whether `user` is dispatched to the job (technicians see only their own jobs)."""
 	user = user or frappe.session.user
 	return any(row.user == user for row in job.technicians)
-
-
-def is_technician_only(user: str) -> bool:
-	roles = set(frappe.get_roles(user))
-	return "Service Technician" in roles and not roles & {
-		"After Sales Manager",
-		"After Sales User",
-		"System Manager",
-		"Stock User",
-		"Accounts User",
-	}
 
 
 def get_permission_query_conditions(user: str | None = None) -> str:
@@ -361,7 +340,7 @@ def supervisor_check(repair_job: str) -> None:
 	"""Record the supervisor's check of the finished work (001/3 §7)."""
 	job = frappe.get_doc("Repair Job", repair_job)
 	job.check_permission("write")
-	if "After Sales Manager" not in frappe.get_roles():
+	if not is_manager():
 		frappe.throw(
 			_("Only an After Sales Manager can check Repair Job {0}").format(job.name), frappe.PermissionError
 		)
@@ -376,7 +355,7 @@ def change_service_class(repair_job: str, service_class: str, reason: str) -> st
 	"""An After Sales Manager changes who pays for a job after dispatch; the change is logged."""
 	job = frappe.get_doc("Repair Job", repair_job)
 	job.check_permission("write")
-	if "After Sales Manager" not in frappe.get_roles():
+	if not is_manager():
 		frappe.throw(
 			_("Only an After Sales Manager can change the service class of Repair Job {0}").format(job.name),
 			frappe.PermissionError,

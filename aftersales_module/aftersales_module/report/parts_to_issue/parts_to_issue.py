@@ -9,6 +9,7 @@ from frappe.query_builder.functions import IfNull, Sum
 
 from aftersales_module.policy.repair import WORKING_STATUSES
 from aftersales_module.reports import filtered
+from aftersales_module.settings import get_settings
 
 
 def execute(filters=None):
@@ -52,7 +53,7 @@ def columns():
 def data(filters):
 	job = frappe.qb.DocType("Repair Job")
 	part = frappe.qb.DocType("Repair Job Part")
-	default_warehouse = frappe.db.get_single_value("After Sales Settings", "spare_parts_warehouse") or ""
+	default_warehouse = get_settings().spare_parts_warehouse or ""
 	warehouse = IfNull(part.warehouse, default_warehouse)
 	to_issue = Sum(part.qty - part.issued_qty + part.returned_qty)
 	query = (

@@ -3,7 +3,7 @@ from frappe.desk.query_report import run
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
-from aftersales_module.integrations.erpnext.stock_entry import make_parts_issue
+from aftersales_module.aftersales_module.doctype.repair_job.parts import make_parts_issue
 from aftersales_module.tests.utils import (
 	SPARE_PART,
 	TEST_COMPANY,

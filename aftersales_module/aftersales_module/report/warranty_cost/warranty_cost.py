@@ -10,6 +10,7 @@ from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
 
 from aftersales_module.policy.repair import SERVICE_CLASSES, company_bears_cost
 from aftersales_module.reports import chart_labels, filtered, within_dates
+from aftersales_module.settings import get_settings
 
 # The service classes whose work the company pays for: warranty, contract and goodwill.
 COMPANY_PAID = tuple(service_class for service_class in SERVICE_CLASSES if company_bears_cost(service_class))
@@ -147,7 +148,7 @@ def data(filters):
 
 def base_query(filters):
 	"""Company-paid jobs joined to their parts cost in the warranty expense ledger (not selected yet)."""
-	account = frappe.db.get_single_value("After Sales Settings", "warranty_expense_account")
+	account = get_settings().warranty_expense_account
 	job = frappe.qb.DocType("Repair Job")
 	entry = frappe.qb.DocType("Stock Entry")
 	gle = frappe.qb.DocType("GL Entry")

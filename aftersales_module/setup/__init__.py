@@ -1,0 +1,1 @@
+"""What a site gets from the app on install, and the demo data set."""
