@@ -2,6 +2,9 @@
 ERPNext masters. Tests use these instead of ERPNext's chained `_Test` records, which do not build
 in isolation on a site (a Supplier's party accounts need Account records made later in the chain)."""
 
+import os
+
+import click
 import frappe
 from frappe.utils import getdate, nowdate
 
@@ -15,14 +18,56 @@ SERIAL_ITEM = "_AS Test Serialized Unit"
 CUSTOMER = "_AS Test Customer"
 
 
+APP = "aftersales_module"
+
+
 def before_tests():
-	"""Finish ERPNext's setup if the site has none, then add the masters our tests stand on."""
+	"""The before_tests hook: set up for a run of this app's tests, and do nothing for other apps'.
+
+	`bench run-tests --module/--doctype/--module-def` calls the before_tests hook of every installed
+	app, whatever app the tests belong to (`--app X` calls X's only). Our setup must not leak into
+	ERPNext's runs: `skip_test_records` would stop ERPNext's tests from building the `_Test` records
+	they stand on, and our masters and default outgoing Email Account are not theirs."""
+	if not runs_this_app():
+		return
+	# Before a doctype's tests, Frappe's runner builds `_Test` records for every doctype it links to
+	# (Company, Customer, Item, Account …), from ERPNext's chained test records, which do not build in
+	# isolation. Our tests build what they need through the helpers below instead.
+	frappe.flags.skip_test_records = True
+	ensure_test_setup()
+
+
+def runs_this_app(params: dict | None = None) -> bool:
+	"""Whether the running `bench run-tests` (or `run-parallel-tests`) runs tests of this app.
+
+	`params` are the command's options; by default those of the click command being run."""
+	if params is None:
+		context = click.get_current_context(silent=True)
+		if context is None:
+			return True  # called from code rather than by bench: the caller asks for our setup
+		params = context.params
+	if params.get("app"):
+		return params["app"] == APP
+	if params.get("module"):
+		return params["module"].split(".")[0] == APP
+	if params.get("doctype"):
+		module = frappe.db.get_value("DocType", params["doctype"], "module")
+		return bool(module) and frappe.db.get_value("Module Def", module, "app_name") == APP
+	if params.get("module_def"):
+		return frappe.db.get_value("Module Def", params["module_def"], "app_name") == APP
+	if params.get("doctype_list_path"):
+		return params["doctype_list_path"].split(os.path.sep)[0] == APP
+	return False  # every installed app's tests in one run: ours are run with --app aftersales_module
+
+
+def ensure_test_setup():
+	"""Finish ERPNext's setup if the site has none, then add the masters our tests stand on.
+	Idempotent: it creates only what is missing."""
 	from erpnext.setup.utils import before_tests as erpnext_before_tests
 
-	from aftersales_module.install import store_setting_defaults
+	from aftersales_module.setup.install import store_setting_defaults
 
 	erpnext_before_tests()
-	frappe.flags.skip_test_records = True
 	make_test_masters()
 	make_outgoing_email_account()
 	store_setting_defaults()
@@ -349,9 +394,27 @@ def make_warehouse(warehouse_name: str, company: str = TEST_COMPANY) -> str:
 	)
 
 
+def ledger(voucher_no: str, voucher_type: str = "Stock Entry") -> list[frappe._dict]:
+	"""The live Stock Ledger Entries of a voucher."""
+	return frappe.get_all(
+		"Stock Ledger Entry",
+		filters={"voucher_type": voucher_type, "voucher_no": voucher_no, "is_cancelled": 0},
+		fields=["item_code", "warehouse", "actual_qty", "stock_value_difference"],
+	)
+
+
+def gl(voucher_no: str, voucher_type: str = "Stock Entry") -> list[frappe._dict]:
+	"""The live GL Entries of a voucher."""
+	return frappe.get_all(
+		"GL Entry",
+		filters={"voucher_type": voucher_type, "voucher_no": voucher_no, "is_cancelled": 0},
+		fields=["account", "debit", "credit"],
+	)
+
+
 def issue_parts(job, user: str):
 	"""Submit the job's Issue Parts entry as `user` (who needs stock rights); the job is reloaded."""
-	from aftersales_module.integrations.erpnext.stock_entry import make_parts_issue
+	from aftersales_module.aftersales_module.doctype.repair_job.parts import make_parts_issue
 
 	frappe.set_user(user)
 	entry = frappe.get_doc("Stock Entry", make_parts_issue(job.name))

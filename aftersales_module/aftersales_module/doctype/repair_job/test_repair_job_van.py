@@ -6,13 +6,15 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
+from aftersales_module.aftersales_module.doctype.repair_job.invoicing import make_sales_invoice
+from aftersales_module.aftersales_module.doctype.repair_job.parts import make_parts_issue, make_parts_return
 from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
-from aftersales_module.integrations.erpnext.sales_invoice import make_sales_invoice
-from aftersales_module.integrations.erpnext.stock_entry import make_parts_issue, make_parts_return
 from aftersales_module.tests.utils import (
 	SERVICE_ITEM,
 	SPARE_PART,
+	gl,
 	issue_parts,
+	ledger,
 	make_repair_job,
 	make_user,
 	make_warehouse,
@@ -24,22 +26,6 @@ from aftersales_module.tests.utils import (
 )
 
 VAN_FIELDS = ("issue_parts_to_van", "van_warehouse")
-
-
-def ledger(entry_name):
-	return frappe.get_all(
-		"Stock Ledger Entry",
-		filters={"voucher_type": "Stock Entry", "voucher_no": entry_name, "is_cancelled": 0},
-		fields=["item_code", "warehouse", "actual_qty", "stock_value_difference"],
-	)
-
-
-def gl(entry_name):
-	return frappe.get_all(
-		"GL Entry",
-		filters={"voucher_type": "Stock Entry", "voucher_no": entry_name, "is_cancelled": 0},
-		fields=["account", "debit", "credit"],
-	)
 
 
 def job_entries(job, move=None):
