@@ -1,3 +1,5 @@
+from aftersales_module.setup.fixtures import hook_fixtures
+
 app_name = "aftersales_module"
 app_title = "After Sales"
 app_publisher = "aftersales_module developers"
@@ -54,105 +56,5 @@ has_permission = {
 	"Repair Job": "aftersales_module.aftersales_module.doctype.repair_job.repair_job.has_permission",
 }
 
-fixtures = [
-	{
-		"dt": "Role",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"After Sales Manager",
-					"After Sales User",
-					"Service Technician",
-					"Regional Manager",
-					"General Manager",
-				],
-			]
-		],
-	},
-	{
-		"dt": "Custom Field",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Stock Entry-repair_job",
-					"Stock Entry-repair_job_move",
-					"Stock Entry Detail-repair_job_part",
-					"Sales Invoice-repair_job",
-				],
-			]
-		],
-	},
-	{
-		"dt": "Workflow State",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Agreed",
-					"Approved",
-					"Assigned",
-					"Cancelled",
-					"Classified",
-					"Closed",
-					"Draft",
-					"In Execution",
-					"Invalid",
-					"Investigating",
-					"Pending After-Sales Office",
-					"Pending General Manager",
-					"Pending Regional Manager",
-					"Registered",
-					"Reopened",
-					"Resolved",
-					"Return Visited",
-					"Solution Proposed",
-				],
-			]
-		],
-	},
-	{
-		"dt": "Workflow Action Master",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Approve",
-					"Assign",
-					"Cancel",
-					"Classify",
-					"Close",
-					"Customer Agrees",
-					"Execute",
-					"Investigate Again",
-					"Mark Invalid",
-					"Propose Solution",
-					"Record Return Visit",
-					"Reopen",
-					"Resolve",
-					"Send Back",
-					"Send for Approval",
-					"Start Investigation",
-				],
-			]
-		],
-	},
-	{
-		"dt": "Workflow",
-		"filters": [
-			[
-				"name",
-				"in",
-				[
-					"Complaint Record Lifecycle",
-					"Product Exchange Approval",
-				],
-			]
-		],
-	},
-]
+# Every record in fixtures/, by name; workflow states and actions as fixtures/workflow.json uses them.
+fixtures = hook_fixtures()

@@ -3,6 +3,8 @@ reports, patches, whitelisted methods and translatable strings."""
 
 import ast
 import json
+import runpy
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -31,12 +33,14 @@ def parse(path: Path) -> ast.Module:
 
 @cache
 def hooks() -> dict:
-	"""Every top-level literal assignment in hooks.py."""
-	values = {}
-	for node in parse(PACKAGE / "hooks.py").body:
-		if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-			values[node.targets[0].id] = ast.literal_eval(node.value)
-	return values
+	"""hooks.py's top-level names, evaluated as Frappe does: by running it (it may derive values,
+	such as the fixtures from fixtures/, but imports nothing of Frappe)."""
+	sys.path.insert(0, str(ROOT))
+	try:
+		values = runpy.run_path(str(PACKAGE / "hooks.py"))
+	finally:
+		sys.path.remove(str(ROOT))
+	return {name: value for name, value in values.items() if not name.startswith("_") and not callable(value)}
 
 
 def module_path(dotted_module: str) -> Path | None:

@@ -31,6 +31,7 @@ PATH_HOOKS = {
 	"notification_config",
 	"auth_hooks",
 	"website_route_rules_hook",
+	"aftersales_escalating",
 }
 
 

@@ -6,6 +6,7 @@ from frappe import _
 from aftersales_module.policy.escalation import DEFAULT_CHAIN, DEFAULT_REPLY_DAYS, major_chain
 from aftersales_module.policy.repair import DEFAULT_DISCOUNT_APPROVAL_PERCENT
 from aftersales_module.policy.settings import DEFAULT_DAYS
+from aftersales_module.setup.fixtures import removable_on_uninstall
 
 # 002/5 lists the categories property and service companies use; 001/1 adds product quality.
 COMPLAINT_CATEGORIES = (
@@ -56,9 +57,10 @@ def store_setting_defaults():
 
 
 def before_uninstall():
-	"""Workflows are not tied to the module, so uninstalling would leave them behind."""
-	for workflow in ("Complaint Record Lifecycle", "Product Exchange Approval"):
-		frappe.delete_doc_if_exists("Workflow", workflow, force=True)
+	"""Workflows and assignment rules are not tied to the module, so uninstalling would leave them
+	behind: remove every one the app ships (fixtures/)."""
+	for doctype, name in removable_on_uninstall():
+		frappe.delete_doc_if_exists(doctype, name, force=True)
 
 
 def _level_rows(chain, targets):
