@@ -19,3 +19,35 @@ frappe.format = function (value, df, options, doc) {
 	}
 	return format(value, df, options, doc);
 };
+
+// Frappe v15's Report View writes a linked record's title into the page as HTML
+// (views/reports/report_view.js, set_link_title_field_value), so a Complaint Record's subject would
+// run as markup in the ID column. Write titles as text. Report View loads lazily: patch the class
+// when it is defined.
+function text_link_titles(ReportView) {
+	ReportView.prototype.set_link_title_field_value = function () {
+		Object.keys(this.link_title_doctype_fields).forEach(async (key) => {
+			const title = await this.get_link_title_field_value(this.link_title_doctype_fields[key], key);
+			if (title === undefined) return;
+			document.querySelectorAll(`a[data-name="${CSS.escape(key)}"]`).forEach((el) => {
+				el.textContent = title;
+			});
+		});
+	};
+	return ReportView;
+}
+
+frappe.provide("frappe.views");
+if (frappe.views.ReportView) {
+	text_link_titles(frappe.views.ReportView);
+} else {
+	let report_view;
+	Object.defineProperty(frappe.views, "ReportView", {
+		configurable: true,
+		enumerable: true,
+		get: () => report_view,
+		set: (cls) => {
+			report_view = text_link_titles(cls);
+		},
+	});
+}
