@@ -275,3 +275,25 @@ class TestManagedFields(FrappeTestCase):
 			{"source_doctype": "Delivery Note"},
 		):
 			self.assertRefused(self.manager, "Warranty Registration", registration.name, values)
+
+	def test_an_exchange_is_submitted_only_through_its_approval_chain(self):
+		from frappe.client import submit
+
+		from aftersales_module.tests.utils import receive_serial_units
+
+		faulty = receive_serial_units(1)[0]
+		exchange = frappe.get_doc(
+			{
+				"doctype": "Product Exchange",
+				"company": TEST_COMPANY,
+				"customer": CUSTOMER,
+				"item_code": SERIAL_ITEM,
+				"faulty_serial_no": faulty,
+				"reason": "Dead on arrival",
+			}
+		).insert()
+		frappe.set_user(self.gm)
+		with self.assertRaisesRegex(frappe.PermissionError, "approval chain"):
+			submit(exchange.as_dict())
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Product Exchange", exchange.name, "docstatus"), 0)

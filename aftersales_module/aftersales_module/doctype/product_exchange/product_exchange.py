@@ -100,6 +100,19 @@ class ProductExchange(AppDocument):
 		self.set(fieldname, user)
 
 	def before_submit(self):
+		# Only the approval chain submits an exchange: a plain submit (frappe.client.submit) would
+		# skip the regional manager and the office, whose signatures would stay empty.
+		unsigned = [f for f in SIGNATURES.values() if not self.get(f)]
+		if self.workflow_state != "Approved" or unsigned:
+			frappe.throw(
+				_(
+					"Product Exchange {0} is approved through its approval chain, step by step; missing: {1}"
+				).format(
+					self.name,
+					", ".join(_(self.meta.get_label(f)) for f in unsigned) or _(self.workflow_state),
+				),
+				frappe.PermissionError,
+			)
 		if not (self.replacement_serial_no and self.warehouse):
 			frappe.throw(
 				_(
