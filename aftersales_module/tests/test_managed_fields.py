@@ -297,3 +297,22 @@ class TestManagedFields(FrappeTestCase):
 			submit(exchange.as_dict())
 		frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value("Product Exchange", exchange.name, "docstatus"), 0)
+
+	def test_only_a_system_manager_sets_where_webhooks_go(self):
+		frappe.db.set_single_value("After Sales Settings", "alert_webhook_url", "https://hooks.example.com/x")
+		self.addCleanup(frappe.db.set_single_value, "After Sales Settings", "alert_webhook_url", None)
+		before = frappe.db.get_singles_dict("After Sales Settings")
+		frappe.set_user(self.manager)
+		rest(
+			update_doc,
+			"After Sales Settings",
+			"After Sales Settings",
+			body={"alert_webhook_url": "http://10.0.0.5/steal", "webhook_allowed_hosts": "10.0.0.5"},
+		)
+		from frappe.client import get
+
+		self.assertFalse(get("After Sales Settings").get("alert_webhook_url"), "nor reads it")
+		frappe.set_user("Administrator")
+		after = frappe.db.get_singles_dict("After Sales Settings")
+		self.assertEqual(after.alert_webhook_url, "https://hooks.example.com/x")
+		self.assertEqual(after.webhook_allowed_hosts, before.webhook_allowed_hosts)
