@@ -300,7 +300,9 @@ class TestManagedFields(FrappeTestCase):
 
 	def test_only_a_system_manager_sets_where_webhooks_go(self):
 		frappe.db.set_single_value("After Sales Settings", "alert_webhook_url", "https://hooks.example.com/x")
+		frappe.db.set_single_value("After Sales Settings", "webhook_allowed_hosts", "hooks.example.com")
 		self.addCleanup(frappe.db.set_single_value, "After Sales Settings", "alert_webhook_url", None)
+		self.addCleanup(frappe.db.set_single_value, "After Sales Settings", "webhook_allowed_hosts", None)
 		before = frappe.db.get_singles_dict("After Sales Settings")
 		frappe.set_user(self.manager)
 		rest(
@@ -315,4 +317,4 @@ class TestManagedFields(FrappeTestCase):
 		frappe.set_user("Administrator")
 		after = frappe.db.get_singles_dict("After Sales Settings")
 		self.assertEqual(after.alert_webhook_url, "https://hooks.example.com/x")
-		self.assertEqual(after.webhook_allowed_hosts, before.webhook_allowed_hosts)
+		self.assertEqual(after.webhook_allowed_hosts, "hooks.example.com")
