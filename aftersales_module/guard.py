@@ -14,7 +14,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, escape_html, flt
 
-from aftersales_module.validation import check_field_types, check_table_value
+from aftersales_module.validation import check_field_types, check_links_that_fetch, check_table_value
 
 FLAG = "aftersales_app_write"
 VERBATIM_TYPES = ("Data", "Small Text", "Text", "Long Text")
@@ -116,7 +116,8 @@ class AppDocument(Document):
 			refuse_managed_changes(self, self.app_managed_fields)
 		else:
 			refuse_managed_changes(self, (*self.app_managed_fields, *self.set_once_fields))
-		return super()._validate_links()
+		super()._validate_links()
+		check_links_that_fetch(self)
 
 	def extend(self, key, value):
 		check_table_value(self, key, value)

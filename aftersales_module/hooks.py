@@ -17,6 +17,17 @@ app_include_js = ["aftersales_reports.bundle.js", "aftersales_desk.bundle.js"]
 after_install = "aftersales_module.setup.install.after_install"
 before_uninstall = "aftersales_module.setup.install.before_uninstall"
 before_tests = "aftersales_module.tests.utils.before_tests"
+# maintenance contracts: link fields on Sales Invoice and Quotation, one job per contract visit;
+# the return-visit Assignment Rule (a fixture) follows the users holding Return Visit Staff
+after_migrate = [
+	"aftersales_module.contract_coverage.after_migrate",
+	"aftersales_module.tasks.return_visits.sync_assignment_users",
+]
+# Offer a Contract on a registration whose warranty ends; invoice what a contract does not cover
+doctype_js = {
+	"Warranty Registration": "public/js/warranty_registration_contract.js",
+	"Repair Job": "public/js/repair_job_contract.js",
+}
 
 doc_events = {
 	"Stock Entry": {
@@ -30,11 +41,34 @@ doc_events = {
 		"on_cancel": "aftersales_module.integrations.erpnext.delivery_note.on_cancel",
 	},
 	"Sales Invoice": {
-		"validate": "aftersales_module.integrations.erpnext.sales_invoice.validate",
+		"validate": [
+			"aftersales_module.integrations.erpnext.sales_invoice.validate",
+			"aftersales_module.contract_coverage.sales_invoice_validate",
+		],
 		"before_submit": "aftersales_module.integrations.erpnext.sales_invoice.before_submit",
-		"on_submit": "aftersales_module.integrations.erpnext.sales_invoice.on_submit",
-		"on_cancel": "aftersales_module.integrations.erpnext.sales_invoice.on_cancel",
+		"on_submit": [
+			"aftersales_module.integrations.erpnext.sales_invoice.on_submit",
+			"aftersales_module.contract_coverage.sales_invoice_on_submit",
+		],
+		"on_cancel": [
+			"aftersales_module.integrations.erpnext.sales_invoice.on_cancel",
+			"aftersales_module.contract_coverage.sales_invoice_on_cancel",
+		],
 	},
+	# a completed job or resolved complaint gets its return visits (tasks/return_visits.py)
+	"Repair Job": {
+		"on_update": [
+			"aftersales_module.tasks.return_visits.on_repair_job_update",
+			"aftersales_module.tasks.contracts.on_repair_job_update",
+		],
+		# maintenance contracts: covering contract, service class, price, SLA deadlines
+		"validate": "aftersales_module.contract_coverage.repair_job_validate",
+	},
+	"Product Warranty Claim": {"validate": "aftersales_module.contract_coverage.warranty_claim_validate"},
+	"After Sales Settings": {
+		"validate": "aftersales_module.aftersales_module.doctype.maintenance_contract.maintenance_contract.validate_settings"
+	},
+	"Complaint Record": {"on_update": "aftersales_module.tasks.return_visits.on_complaint_update"},
 }
 
 # Doctypes that escalate: dotted paths to their Escalatable (aftersales_module.escalation.registry).
@@ -43,17 +77,29 @@ aftersales_escalating = [
 ]
 
 scheduler_events = {
-	"hourly_long": ["aftersales_module.tasks.escalation.sweep"],
+	"hourly_long": [
+		"aftersales_module.tasks.escalation.sweep",
+		"aftersales_module.tasks.contracts.mark_sla_overdue",
+	],
 	"daily": ["aftersales_module.tasks.warranty_expiry.mark_expired"],
+	"daily_long": [
+		"aftersales_module.tasks.return_visits.daily",
+		"aftersales_module.tasks.daily_reports.draft_yesterday",
+		"aftersales_module.tasks.contracts.daily",
+	],
+	# end of the working day: draft every technician's daily report from the day's jobs
+	"cron": {"0 20 * * *": ["aftersales_module.tasks.daily_reports.draft_today"]},
 }
 
 permission_query_conditions = {
 	"Complaint Record": "aftersales_module.aftersales_module.doctype.complaint_record.complaint_record.get_permission_query_conditions",
 	"Repair Job": "aftersales_module.aftersales_module.doctype.repair_job.repair_job.get_permission_query_conditions",
+	"Technician Daily Report": "aftersales_module.aftersales_module.doctype.technician_daily_report.technician_daily_report.get_permission_query_conditions",
 }
 has_permission = {
 	"Complaint Record": "aftersales_module.aftersales_module.doctype.complaint_record.complaint_record.has_permission",
 	"Repair Job": "aftersales_module.aftersales_module.doctype.repair_job.repair_job.has_permission",
+	"Technician Daily Report": "aftersales_module.aftersales_module.doctype.technician_daily_report.technician_daily_report.has_permission",
 }
 
 # Every record in fixtures/, by name; workflow states and actions as fixtures/workflow.json uses them.

@@ -72,7 +72,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 		stack.append(module)
 		for name in sorted(graph.get(module, ())):
 			if state.get(name) == "open":
-				return stack[stack.index(name) :] + [name]
+				return [*stack[stack.index(name) :], name]
 			if name not in state and (cycle := visit(name)):
 				return cycle
 		state[module] = "done"

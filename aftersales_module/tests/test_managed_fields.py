@@ -303,7 +303,6 @@ class TestManagedFields(FrappeTestCase):
 		frappe.db.set_single_value("After Sales Settings", "webhook_allowed_hosts", "hooks.example.com")
 		self.addCleanup(frappe.db.set_single_value, "After Sales Settings", "alert_webhook_url", None)
 		self.addCleanup(frappe.db.set_single_value, "After Sales Settings", "webhook_allowed_hosts", None)
-		before = frappe.db.get_singles_dict("After Sales Settings")
 		frappe.set_user(self.manager)
 		rest(
 			update_doc,

@@ -45,6 +45,8 @@ class ComplaintRecord(AppDocument):
 		"is_repeat",
 		"repeat_of",
 	)
+	# Set when the case came from a return visit (a Poor rating): fixed once it is registered.
+	set_once_fields = ("return_visit", "repair_job")
 
 	def before_insert(self):
 		self.set_defaults()

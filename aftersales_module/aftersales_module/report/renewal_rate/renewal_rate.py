@@ -1,0 +1,74 @@
+# Copyright (c) 2026, aftersales_module developers
+# For license information, please see license.txt
+
+"""Renewal rate (续约率, requirements §4): of the maintenance contracts that end in the period, how many
+were renewed, per month of their end or per account lead. Counted in SQL with GROUP BY."""
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, DateFormat, IfNull, Sum
+
+from aftersales_module.reports import chart_labels, filtered
+
+# Contracts that reached their end: submitted and not cancelled (Active, Expiring, Expired, Renewed).
+ENDING = ("Active", "Expiring", "Expired", "Renewed")
+GROUPS = {
+	"Month": ("Data", None),
+	"Account Lead": ("Link", "User"),
+}
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	group_by = filters.get("group_by") or "Month"
+	if group_by not in GROUPS:
+		frappe.throw(_("Cannot group the renewal rate by {0}").format(group_by))
+	rows = data(filters, group_by)
+	report_columns = columns(group_by)
+	chart = {
+		"data": {
+			"labels": chart_labels([row["value"] for row in rows], report_columns[0]),
+			"datasets": [
+				{"name": _("Ending"), "values": [row["ending"] for row in rows], "chartType": "bar"},
+				{"name": _("Renewed"), "values": [row["renewed"] for row in rows], "chartType": "bar"},
+			],
+		},
+		"type": "bar",
+	}
+	return report_columns, rows, None, chart
+
+
+def columns(group_by: str) -> list[dict]:
+	fieldtype, options = GROUPS[group_by]
+	return [
+		{
+			"fieldname": "value",
+			"label": _(group_by),
+			"fieldtype": fieldtype,
+			"options": options,
+			"width": 200,
+		},
+		{"fieldname": "ending", "label": _("Ending"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "renewed", "label": _("Renewed"), "fieldtype": "Int", "width": 110},
+		{"fieldname": "renewal_rate", "label": _("Renewal Rate (%)"), "fieldtype": "Percent", "width": 140},
+	]
+
+
+def data(filters, group_by: str) -> list[dict]:
+	mc = frappe.qb.DocType("Maintenance Contract")
+	term = DateFormat(mc.end_date, "%Y-%m") if group_by == "Month" else IfNull(mc.account_lead, "")
+	renewed = Sum(frappe.qb.terms.Case().when(IfNull(mc.renewed_to, "") != "", 1).else_(0))
+	query = (
+		frappe.qb.from_(mc)
+		.select(term.as_("value"), Count(mc.name).as_("ending"), renewed.as_("renewed"))
+		.where((mc.docstatus == 1) & (mc.status.isin(ENDING)))
+		.groupby(term)
+		.orderby(term)
+	)
+	if filters.get("customer"):
+		query = query.where(mc.customer == filters.customer)
+	rows = filtered(query, mc, filters, "end_date").run(as_dict=True)
+	for row in rows:
+		row["renewed"] = int(row["renewed"] or 0)
+		row["renewal_rate"] = round(100.0 * row["renewed"] / row["ending"], 1) if row["ending"] else 0.0
+	return rows

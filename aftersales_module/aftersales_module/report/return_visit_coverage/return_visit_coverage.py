@@ -1,0 +1,140 @@
+# Copyright (c) 2026, aftersales_module developers
+# For license information, please see license.txt
+
+"""Return visits made against those due, per month, against the 100% target (000/3; every service
+is visited, 001/3 §18), and the share of satisfied customers against 98%. A visit counts in the
+month of its due date once that date has come; a visit not yet due is not counted."""
+
+import frappe
+from frappe import _
+from frappe.query_builder import Case
+from frappe.query_builder.functions import Count, DateFormat, Sum
+from frappe.utils import getdate, nowdate
+
+from aftersales_module.policy import visits as policy
+from aftersales_module.reports import filtered
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	rows = data(filters)
+	return columns(), rows, None, chart(rows), summary(rows)
+
+
+def columns() -> list[dict]:
+	return [
+		{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 100},
+		{"fieldname": "due", "label": _("Visits Due"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "visited", "label": _("Visited"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "missed", "label": _("Missed"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "open", "label": _("Still Open"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "coverage", "label": _("Coverage %"), "fieldtype": "Percent", "width": 110},
+		{
+			"fieldname": "coverage_target",
+			"label": _("Coverage Target %"),
+			"fieldtype": "Percent",
+			"width": 130,
+		},
+		{"fieldname": "satisfied", "label": _("Satisfied"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "satisfaction", "label": _("Satisfaction %"), "fieldtype": "Percent", "width": 120},
+		{
+			"fieldname": "satisfaction_target",
+			"label": _("Satisfaction Target %"),
+			"fieldtype": "Percent",
+			"width": 150,
+		},
+	]
+
+
+def base_query(filters):
+	visit = frappe.qb.DocType("Return Visit")
+	query = frappe.qb.from_(visit).where(visit.due_date <= getdate(nowdate()))
+	if filters.get("visit_kind"):
+		query = query.where(visit.visit_kind == filters.visit_kind)
+	if filters.get("technician"):
+		query = query.where(visit.technician == filters.technician)
+	return filtered(query, visit, filters, "due_date"), visit
+
+
+def counted(visit):
+	def when(condition):
+		return Sum(Case().when(condition, 1).else_(0))
+
+	return (
+		Count(visit.name).as_("due"),
+		when(visit.status == policy.DONE).as_("visited"),
+		when(visit.status == policy.MISSED).as_("missed"),
+		when(visit.status == policy.OPEN).as_("open"),
+		when((visit.status == policy.DONE) & (visit.satisfied == 1)).as_("satisfied"),
+	)
+
+
+def data(filters) -> list[dict]:
+	query, visit = base_query(filters)
+	month = DateFormat(visit.due_date, "%Y-%m")
+	rows = (query.select(month.as_("month"), *counted(visit)).groupby(month).orderby(month)).run(as_dict=True)
+	for row in rows:
+		add_rates(row)
+	return rows
+
+
+def add_rates(row) -> None:
+	for key in ("due", "visited", "missed", "open", "satisfied"):
+		row[key] = int(row.get(key) or 0)
+	row["coverage"] = policy.rate(row["visited"], row["due"])
+	row["satisfaction"] = policy.rate(row["satisfied"], row["visited"])
+	row["coverage_target"] = policy.COVERAGE_TARGET
+	row["satisfaction_target"] = policy.SATISFACTION_TARGET
+
+
+def chart(rows) -> dict:
+	return {
+		"data": {
+			"labels": [row["month"] for row in rows],
+			"datasets": [
+				{"name": _("Coverage %"), "values": [row["coverage"] or 0 for row in rows]},
+				{"name": _("Coverage Target %"), "values": [policy.COVERAGE_TARGET] * len(rows)},
+				{"name": _("Satisfaction %"), "values": [row["satisfaction"] or 0 for row in rows]},
+				{"name": _("Satisfaction Target %"), "values": [policy.SATISFACTION_TARGET] * len(rows)},
+			],
+		},
+		"type": "line",
+		"fieldtype": "Percent",
+	}
+
+
+def totals(filters) -> dict:
+	query, visit = base_query(filters)
+	row = query.select(*counted(visit)).run(as_dict=True)[0]
+	add_rates(row)
+	return row
+
+
+def summary(rows) -> list[dict]:
+	total = {key: sum(row[key] for row in rows) for key in ("due", "visited", "satisfied")}
+	coverage = policy.rate(total["visited"], total["due"])
+	satisfaction = policy.rate(total["satisfied"], total["visited"])
+	return [
+		{"label": _("Visits Due"), "value": total["due"], "datatype": "Int"},
+		{
+			"label": _("Coverage %"),
+			"value": coverage or 0,
+			"datatype": "Percent",
+			"indicator": "Green" if (coverage or 0) >= policy.COVERAGE_TARGET else "Red",
+		},
+		{
+			"label": _("Satisfaction %"),
+			"value": satisfaction or 0,
+			"datatype": "Percent",
+			"indicator": "Green" if (satisfaction or 0) >= policy.SATISFACTION_TARGET else "Red",
+		},
+	]
+
+
+@frappe.whitelist()
+def coverage_card(filters: str | dict | None = None) -> dict:
+	"""The number card: this month's coverage so far (visits made of those due)."""
+	frappe.has_permission("Return Visit", "read", throw=True)
+	today = getdate(nowdate())
+	row = totals(frappe._dict(from_date=today.replace(day=1), to_date=today))
+	return {"value": row["coverage"] or 0, "fieldtype": "Percent"}

@@ -1,0 +1,273 @@
+"""Return visits: created once for every completed repair job and resolved complaint, by the
+sources' on_update hooks and by a daily catch-up sweep, and marked overdue or missed by the sweep.
+
+Both paths run `create_for_sources`: one query reads the sources, one the visits they already have,
+and the missing ones are written in one bulk INSERT IGNORE against the unique key (source doctype,
+source name, visit kind), so the hook, the sweep and two workers at once never make a second one.
+New visits are then assigned by the Assignment Rule "Return Visit Round Robin" (a fixture) to the
+users holding the role Return Visit Staff.
+
+Escalation: the sweep stores `is_overdue`, `due_date` and `last_day` (indexed); the escalation
+engine registers Return Visit later."""
+
+import frappe
+from frappe.query_builder.functions import Count, IfNull
+from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
+
+from aftersales_module.policy import visits as policy
+from aftersales_module.settings import get_settings
+from aftersales_module.tasks.bulk import existing_names, insert_rows, reserve_names, standard_values
+
+DOCTYPE = "Return Visit"
+SERIES = "RV-.YYYY.-.#####"
+ROLE = "Return Visit Staff"
+ASSIGNMENT_RULE = "Return Visit Round Robin"
+CHUNK = 1000
+
+
+# ---------------------------------------------------------------- hooks (hooks.py doc_events)
+def on_repair_job_update(doc, method=None):
+	if doc.status in policy.REPAIR_DONE_STATUSES and doc.completed_on:
+		create_for_sources(policy.REPAIR_JOB, names=[doc.name])
+
+
+def on_complaint_update(doc, method=None):
+	if doc.status in policy.COMPLAINT_DONE_STATUSES and doc.resolved_on:
+		create_for_sources(policy.COMPLAINT, names=[doc.name])
+
+
+# ---------------------------------------------------------------- the daily sweep (scheduler)
+def daily(today=None) -> dict:
+	"""Catch up on visits the hooks missed (imports, direct writes, a failed hook), then mark what is
+	overdue or missed. Idempotent."""
+	today = getdate(today or nowdate())
+	since = add_days(today, -policy.CATCH_UP_DAYS)
+	created = create_for_sources(policy.REPAIR_JOB, since=since, today=today)
+	created += create_for_sources(policy.COMPLAINT, since=since, today=today)
+	overdue, missed = mark_missed(today)
+	assigned = assign_waiting()
+	return {"created": len(created), "overdue": overdue, "missed": missed, "assigned": assigned}
+
+
+def sources(doctype: str, names=None, since=None) -> list[dict]:
+	"""The completed jobs or resolved complaints (by name, or done since a day), one query."""
+	customer = frappe.qb.DocType("Customer")
+	if doctype == policy.REPAIR_JOB:
+		source = frappe.qb.DocType("Repair Job")
+		technician = frappe.qb.DocType("Repair Job Technician")
+		first_technician = (
+			frappe.qb.from_(technician)
+			.select(technician.user)
+			.where((technician.parent == source.name) & (technician.parenttype == "Repair Job"))
+			.orderby(technician.idx)
+			.limit(1)
+		)
+		done_on = source.completed_on
+		statuses = policy.REPAIR_DONE_STATUSES
+		extra = (source.name.as_("repair_job"), first_technician.as_("technician"))
+	else:
+		source = frappe.qb.DocType("Complaint Record")
+		done_on = source.resolved_on
+		statuses = policy.COMPLAINT_DONE_STATUSES
+		extra = ()
+	query = (
+		frappe.qb.from_(source)
+		.left_join(customer)
+		.on(customer.name == source.customer)
+		.select(
+			source.name,
+			done_on.as_("done_on"),
+			source.company,
+			source.customer,
+			customer.customer_name,
+			customer.mobile_no,
+			source.item_code,
+			source.serial_no,
+			*extra,
+		)
+		.where(source.status.isin(statuses) & done_on.isnotnull())
+	)
+	if names is not None:
+		query = query.where(source.name.isin(names))
+	if since is not None:
+		query = query.where(done_on >= since)
+	return query.run(as_dict=True)
+
+
+def existing_visits(doctype: str, names: list[str]) -> set[tuple[str, str]]:
+	visit = frappe.qb.DocType(DOCTYPE)
+	found = set()
+	for start in range(0, len(names), CHUNK):
+		rows = (
+			frappe.qb.from_(visit)
+			.select(visit.reference_name, visit.visit_kind)
+			.where(
+				(visit.reference_doctype == doctype) & visit.reference_name.isin(names[start : start + CHUNK])
+			)
+		).run()
+		found.update((name, kind) for name, kind in rows)
+	return found
+
+
+def create_for_sources(doctype: str, names=None, since=None, today=None) -> list[str]:
+	"""Write the visits the given sources lack; return the names of those created."""
+	if names is not None and not names:
+		return []
+	rows = sources(doctype, names=names, since=since)
+	if not rows:
+		return []
+	today = getdate(today or nowdate())
+	have = existing_visits(doctype, [row.name for row in rows])
+	settings = get_settings()
+	missing = []
+	for row in rows:
+		service_date = getdate(get_datetime(row.done_on))
+		for planned in policy.plan(
+			doctype,
+			service_date,
+			settings.satisfaction_call_days,
+			settings.first_return_visit_days,
+			settings.second_return_visit_days,
+		):
+			if (row.name, planned.kind) not in have:
+				missing.append((row, service_date, planned))
+	if not missing:
+		return []
+
+	now, user = now_datetime(), frappe.session.user
+	names_taken = reserve_names(SERIES, len(missing))
+	fields = [
+		*standard_values("", now, user),
+		"naming_series",
+		"visit_kind",
+		"status",
+		"is_overdue",
+		"reference_doctype",
+		"reference_name",
+		"repair_job",
+		"technician",
+		"company",
+		"customer",
+		"customer_name",
+		"contact_phone",
+		"item_code",
+		"serial_no",
+		"service_date",
+		"due_date",
+		"last_day",
+		"contact_method",
+	]
+	values = []
+	for name, (row, service_date, planned) in zip(names_taken, missing, strict=True):
+		overdue, status = policy.state_on(policy.OPEN, planned.due_date, planned.last_day, today)
+		values.append(
+			(
+				*standard_values(name, now, user).values(),
+				SERIES,
+				planned.kind,
+				status,
+				int(overdue),
+				doctype,
+				row.name,
+				row.get("repair_job"),
+				row.get("technician"),
+				row.company,
+				row.customer,
+				row.customer_name,
+				row.mobile_no,
+				row.item_code,
+				row.serial_no,
+				service_date,
+				planned.due_date,
+				planned.last_day,
+				"Phone",
+			)
+		)
+	insert_rows(DOCTYPE, fields, values, ignore_duplicates=True)
+	created = existing_names(DOCTYPE, names_taken)
+	assign(created)
+	return created
+
+
+def assign(names: list[str]) -> None:
+	"""Hand new visits to return-visit staff through the Assignment Rule (round robin). The rule's
+	users follow the role first; with nobody holding it, the visits wait unassigned."""
+	if not names or not sync_assignment_users():
+		return
+	from frappe.automation.doctype.assignment_rule.assignment_rule import apply
+
+	for name in names:
+		apply(doctype=DOCTYPE, name=name)
+
+
+def sync_assignment_users() -> bool:
+	"""The round-robin rule assigns to every enabled user holding Return Visit Staff; it is on only
+	while someone holds the role (Frappe's round robin fails on a rule without users, and the
+	fixture ships it off). Whether the rule is on."""
+	if not frappe.db.exists("Assignment Rule", ASSIGNMENT_RULE):
+		return False
+	has_role = frappe.qb.DocType("Has Role")
+	user = frappe.qb.DocType("User")
+	staff = (
+		frappe.qb.from_(has_role)
+		.join(user)
+		.on(user.name == has_role.parent)
+		.select(user.name)
+		.distinct()
+		.where(
+			(has_role.role == ROLE)
+			& (has_role.parenttype == "User")
+			& (user.enabled == 1)
+			& (user.name != "Administrator")
+		)
+		.orderby(user.name)
+	).run(pluck=True)
+	rule = frappe.get_doc("Assignment Rule", ASSIGNMENT_RULE)
+	disabled = 0 if staff else 1
+	if sorted(row.user for row in rule.users) != staff or rule.disabled != disabled:
+		rule.set("users", [{"user": name} for name in staff])
+		rule.disabled = disabled
+		rule.flags.ignore_permissions = True
+		rule.save()
+	return bool(staff)
+
+
+def assign_waiting(limit: int = 5000) -> int:
+	"""Open visits nobody holds (made while no one had the role): hand them out now."""
+	visit = frappe.qb.DocType(DOCTYPE)
+	names = (
+		frappe.qb.from_(visit)
+		.select(visit.name)
+		.where((visit.status == policy.OPEN) & (IfNull(visit._assign, "").isin(("", "[]"))))
+		.orderby(visit.due_date)
+		.limit(limit)
+	).run(pluck=True)
+	assign(names)
+	return len(names)
+
+
+def mark_missed(today=None) -> tuple[int, int]:
+	"""Open visits past their due date are overdue; past their last day, missed. A count and an
+	update each, on the indexed status and dates."""
+	today = getdate(today or nowdate())
+	visit = frappe.qb.DocType(DOCTYPE)
+	now = now_datetime()
+	becoming_overdue = (
+		(visit.status == policy.OPEN) & (visit.due_date < today) & (IfNull(visit.is_overdue, 0) == 0)
+	)
+	becoming_missed = (visit.status == policy.OPEN) & (visit.last_day < today)
+	overdue = frappe.qb.from_(visit).select(Count("*")).where(becoming_overdue).run()[0][0]
+	if overdue:
+		frappe.qb.update(visit).set(visit.is_overdue, 1).set(visit.modified, now).where(
+			becoming_overdue
+		).run()
+	missed = frappe.qb.from_(visit).select(Count("*")).where(becoming_missed).run()[0][0]
+	if missed:
+		(
+			frappe.qb.update(visit)
+			.set(visit.status, policy.MISSED)
+			.set(visit.is_overdue, 1)
+			.set(visit.modified, now)
+			.where(becoming_missed)
+		).run()
+	return overdue, missed
