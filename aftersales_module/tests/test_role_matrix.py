@@ -6,13 +6,22 @@ Custom DocPerm or a has_permission hook, fails here. Each user holds exactly one
 
 The operations call what Frappe's REST API calls: frappe.client.get_list and frappe.client.get
 (read), `frappe.new_doc(doctype, **data).insert()` (POST /api/resource, create),
-`doc.update(data); doc.save()` (PUT /api/resource, write), frappe.client.submit and cancel."""
+`doc.update(data); doc.save()` (PUT /api/resource, write), frappe.client.submit and cancel. A
+Product Exchange is submitted only through its approval chain: its "submit" is the workflow's final
+"Approve" (POST /api/method/frappe.model.workflow.apply_workflow), and a refused one may also fail
+with the workflow's own errors.
+
+The app-made doctypes (contract billings, reminder logs, return visits) have records the app's
+sweeps make: the samples are inserted inside app_write(), and a POST of them is refused."""
 
 import frappe
 import frappe.client
+from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import nowdate
+from frappe.utils import add_days, now_datetime, nowdate
 
+from aftersales_module.guard import app_write
+from aftersales_module.tests.contract_utils import contract_values
 from aftersales_module.tests.utils import (
 	CUSTOMER,
 	SERIAL_ITEM,
@@ -21,6 +30,7 @@ from aftersales_module.tests.utils import (
 	make_complaint,
 	make_customer,
 	make_delivery_note,
+	make_employee,
 	make_repair_job,
 	make_user,
 	make_warehouse,
@@ -28,6 +38,7 @@ from aftersales_module.tests.utils import (
 	use_repair_settings,
 	warehouse,
 )
+from aftersales_module.tests.visit_utils import activity_type
 
 Y = "yes"  # on every record
 OWN = "own"  # on the user's own records only: a technician's jobs, a portal customer's complaints
@@ -55,6 +66,8 @@ USERS = {
 	GENERAL: "as-rm-general@example.com",
 	PORTAL: "as-rm-portal@example.com",
 }
+# a second technician, whose daily reports are someone else's to the matrix's technician
+OTHER_TECHNICIAN = "as-rm-technician2@example.com"
 
 # doctype: {role: (read, create, write, submit, cancel)}
 MATRIX = {
@@ -128,6 +141,56 @@ MATRIX = {
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
 	},
+	"Maintenance Contract": {
+		AS_MANAGER: (Y, Y, Y, Y, Y),
+		AS_USER: (Y, Y, Y, N, N),
+		TECHNICIAN: (N, N, N, N, N),
+		STOCK_USER: (N, N, N, N, N),
+		ACCOUNTS_USER: (Y, N, N, N, N),
+		REGIONAL: (N, N, N, N, N),
+		GENERAL: (N, N, N, N, N),
+		PORTAL: (N, N, N, N, N),
+	},
+	"Maintenance Contract Billing": {  # made by the billing sweep
+		AS_MANAGER: (Y, N, N, NA, NA),
+		AS_USER: (Y, N, N, NA, NA),
+		TECHNICIAN: (N, N, N, NA, NA),
+		STOCK_USER: (N, N, N, NA, NA),
+		ACCOUNTS_USER: (Y, N, N, NA, NA),
+		REGIONAL: (N, N, N, NA, NA),
+		GENERAL: (N, N, N, NA, NA),
+		PORTAL: (N, N, N, NA, NA),
+	},
+	"Reminder Log": {  # made by the reminder sweeps
+		AS_MANAGER: (Y, N, N, NA, NA),
+		AS_USER: (Y, N, N, NA, NA),
+		TECHNICIAN: (N, N, N, NA, NA),
+		STOCK_USER: (N, N, N, NA, NA),
+		ACCOUNTS_USER: (N, N, N, NA, NA),
+		REGIONAL: (N, N, N, NA, NA),
+		GENERAL: (N, N, N, NA, NA),
+		PORTAL: (N, N, N, NA, NA),
+	},
+	"Return Visit": {  # made by the return-visit sweep
+		AS_MANAGER: (Y, N, Y, NA, NA),
+		AS_USER: (Y, N, Y, NA, NA),
+		TECHNICIAN: (N, N, N, NA, NA),
+		STOCK_USER: (N, N, N, NA, NA),
+		ACCOUNTS_USER: (N, N, N, NA, NA),
+		REGIONAL: (N, N, N, NA, NA),
+		GENERAL: (N, N, N, NA, NA),
+		PORTAL: (N, N, N, NA, NA),
+	},
+	"Technician Daily Report": {
+		AS_MANAGER: (Y, Y, Y, Y, Y),
+		AS_USER: (Y, N, N, N, N),
+		TECHNICIAN: (OWN, OWN, OWN, OWN, N),
+		STOCK_USER: (N, N, N, N, N),
+		ACCOUNTS_USER: (N, N, N, N, N),
+		REGIONAL: (N, N, N, N, N),
+		GENERAL: (N, N, N, N, N),
+		PORTAL: (N, N, N, N, N),
+	},
 	"After Sales Settings": {
 		AS_MANAGER: (Y, N, Y, NA, NA),
 		AS_USER: (Y, N, N, NA, NA),
@@ -154,8 +217,9 @@ def unique(prefix: str) -> str:
 # ------------------------------------------------------------------ what a POST / PUT sends
 
 
-def new_data(doctype: str, ctx) -> dict:
-	"""The body of a valid POST /api/resource/<doctype>."""
+def new_data(doctype: str, ctx, other: bool = False) -> dict:
+	"""The body of a valid POST /api/resource/<doctype>. For a doctype a row-limited user may create
+	(`own`), it is a record of that user's; `other` makes it someone else's."""
 	if doctype == "Complaint Record":
 		return {"company": TEST_COMPANY, "customer": CUSTOMER, "subject": "Matrix", "channel": "Phone"}
 	if doctype == "Complaint Category":
@@ -211,9 +275,70 @@ def new_data(doctype: str, ctx) -> dict:
 			"start_date": nowdate(),
 			"warranty_days": 365,
 		}
+	if doctype == "Maintenance Contract":
+		values = contract_values(
+			units=[{"item_code": SPARE_PART, "qty": 1}],
+			team=[{"user": USERS[AS_MANAGER], "is_lead": 1}, {"user": USERS[AS_USER]}],
+		)
+		values.pop("doctype")
+		return values
+	if doctype == "Maintenance Contract Billing":
+		return {
+			"maintenance_contract": ctx.contract,
+			"company": TEST_COMPANY,
+			"customer": CUSTOMER,
+			"period_start": nowdate(),
+			"period_end": add_days(nowdate(), 364),
+			"amount": 1200,
+			"status": "Pending",
+		}
+	if doctype == "Reminder Log":
+		return {
+			"kind": "Warranty Ending",
+			"reference_doctype": "Warranty Registration",
+			"reference_name": ctx.registration,
+			"lead_days": 30,
+			"sent_on": now_datetime(),
+			"channel": "Email",
+			"sent_to": "customer@example.com",
+		}
+	if doctype == "Return Visit":
+		return {
+			"visit_kind": "Satisfaction Call",
+			"reference_doctype": "Repair Job",
+			"reference_name": ctx.visited_job,
+			"repair_job": ctx.visited_job,
+			"technician": USERS[TECHNICIAN],
+			"company": TEST_COMPANY,
+			"customer": CUSTOMER,
+			"service_date": nowdate(),
+			"due_date": add_days(nowdate(), 1),
+			"last_day": add_days(nowdate(), 7),
+			"contact_method": "Phone",
+		}
+	if doctype == "Technician Daily Report":
+		technician = OTHER_TECHNICIAN if other else USERS[TECHNICIAN]
+		return {
+			"technician": technician,
+			"report_date": free_day(technician),
+			"company": TEST_COMPANY,
+			"lines": [
+				{"repair_job": ctx.dispatched[technician], "work_category": "On-site Repair", "hours": 1}
+			],
+		}
 	if doctype == "After Sales Settings":
 		return {}
 	raise KeyError(doctype)
+
+
+def free_day(technician: str) -> str:
+	"""The latest past day on which `technician` has no daily report (one report a day)."""
+	days_back = 1
+	while frappe.db.exists(
+		"Technician Daily Report", {"technician": technician, "report_date": add_days(nowdate(), -days_back)}
+	):
+		days_back += 1
+	return add_days(nowdate(), -days_back)
 
 
 def change(doc) -> dict:
@@ -231,6 +356,17 @@ def change(doc) -> dict:
 	if doc.doctype == "Warranty Registration":
 		# every field of a registration is fixed once saved: the PUT sends one back unchanged
 		return {"qty": doc.qty}
+	if doc.doctype == "Maintenance Contract":
+		return {"scope": unique("Checked")}
+	if doc.doctype == "Maintenance Contract Billing":
+		# every field of a billing is the sweep's: the PUT sends one back unchanged
+		return {"amount": doc.amount}
+	if doc.doctype == "Reminder Log":
+		return {"channel": unique("Email")}
+	if doc.doctype == "Return Visit":
+		return {"suggestions": unique("Call back")}
+	if doc.doctype == "Technician Daily Report":
+		return {"notes": unique("Checked")}
 	if doc.doctype == "After Sales Settings":
 		return {"satisfaction_call_days": doc.satisfaction_call_days}
 	raise KeyError(doc.doctype)
@@ -269,7 +405,21 @@ def rest_update(doctype: str, name: str, data: dict | None = None):
 
 
 def rest_submit(doctype: str, name: str) -> dict:
+	"""Submit as the desk does: a Product Exchange only by the final "Approve" of its workflow."""
+	if doctype == "Product Exchange":
+		return apply_workflow(frappe.as_json(frappe.get_doc(doctype, name).as_dict()), "Approve")
 	return frappe.client.submit(frappe.get_doc(doctype, name).as_dict())
+
+
+def client_submit(doctype: str, name: str) -> dict:
+	return frappe.client.submit(frappe.get_doc(doctype, name).as_dict())
+
+
+def refusals(doctype: str) -> tuple[type[Exception], ...]:
+	"""What a refused submit raises: an exchange's workflow refuses an action the user's role lacks."""
+	if doctype == "Product Exchange":
+		return (frappe.PermissionError, WorkflowTransitionError, WorkflowPermissionError)
+	return (frappe.PermissionError,)
 
 
 def rest_cancel(doctype: str, name: str) -> dict:
@@ -285,6 +435,14 @@ class TestRoleMatrix(FrappeTestCase):
 		frappe.db.set_single_value("After Sales Settings", "returns_warehouse", cls.returns_warehouse)
 		for role, user in USERS.items():
 			make_user(user, [role], user_type="Website User" if role == PORTAL else "System User")
+		make_user(OTHER_TECHNICIAN, [TECHNICIAN])
+		activity_type()  # the daily reports' timesheets log their hours under it
+		cls.dispatched = {}  # technician: a Repair Job dispatched to them, for their daily reports
+		for technician in (USERS[TECHNICIAN], OTHER_TECHNICIAN):
+			make_employee(technician)
+			cls.dispatched[technician] = make_repair_job(
+				parts=[], labour=[], technicians=[{"user": technician}]
+			).name
 		customer = frappe.get_doc("Customer", CUSTOMER)
 		if USERS[PORTAL] not in [row.user for row in customer.get("portal_users")]:
 			customer.append("portal_users", {"user": USERS[PORTAL]})
@@ -303,6 +461,14 @@ class TestRoleMatrix(FrappeTestCase):
 		category = rest_create("Complaint Category", new_data("Complaint Category", cls))
 		policy = rest_create("Escalation Policy", new_data("Escalation Policy", cls))
 		registration = rest_create("Warranty Registration", new_data("Warranty Registration", cls))
+		cls.registration = registration.name
+		cls.contract = rest_create("Maintenance Contract", new_data("Maintenance Contract", cls)).name
+		cls.visited_job = make_repair_job(parts=[], labour=[]).name
+		with app_write():  # as the app's sweeps make them
+			app_made = {
+				doctype: rest_create(doctype, new_data(doctype, cls)).name
+				for doctype in ("Maintenance Contract Billing", "Reminder Log", "Return Visit")
+			}
 		return {
 			"Complaint Record": {
 				"own": make_complaint(subject="The portal customer's").name,
@@ -317,21 +483,41 @@ class TestRoleMatrix(FrappeTestCase):
 				"other": make_repair_job(parts=[], labour=[]).name,
 			},
 			"Warranty Registration": {"own": registration.name},
+			"Maintenance Contract": {"own": cls.contract},
+			**{doctype: {"own": name} for doctype, name in app_made.items()},
+			"Technician Daily Report": {
+				"own": cls.draft("Technician Daily Report"),
+				"other": cls.draft("Technician Daily Report", other=True),
+			},
 			"After Sales Settings": {"own": "After Sales Settings"},
 		}
 
 	@classmethod
-	def draft(cls, doctype: str) -> str:
-		"""A draft ready to submit: a rejected claim, or an exchange awaiting the General Manager."""
-		doc = rest_create(doctype, new_data(doctype, cls))
+	def draft(cls, doctype: str, other: bool = False) -> str:
+		"""A draft ready to submit: a rejected claim, an exchange awaiting the General Manager (its
+		earlier steps signed by other people), a contract, the technician's (or another's) report."""
+		doc = rest_create(doctype, new_data(doctype, cls, other=other))
 		if doctype == "Product Exchange":
-			doc.db_set("workflow_state", "Pending General Manager")
+			doc.db_set(
+				{
+					"workflow_state": "Pending General Manager",
+					"handled_by": USERS[AS_USER],
+					"regional_approved_by": USERS[REGIONAL],
+					"office_verified_by": USERS[AS_MANAGER],
+				}
+			)
 		return doc.name
 
 	@classmethod
 	def submitted(cls, doctype: str) -> str:
 		name = cls.draft(doctype)
-		rest_submit(doctype, name)
+		if doctype == "Product Exchange":  # the General Manager signs the last step
+			as_user(USERS[GENERAL], rest_submit, doctype, name)
+		else:
+			rest_submit(doctype, name)
+		if doctype == "Technician Daily Report":  # a supervisor says why a report is returned
+			frappe.db.set_value(doctype, name, "review_comment", "Matrix: returned")
+		assert frappe.db.get_value(doctype, name, "docstatus") == 1, (doctype, name)
 		return name
 
 	# ------------------------------------------------------------ the matrix itself
@@ -365,10 +551,13 @@ class TestRoleMatrix(FrappeTestCase):
 			for role, user in USERS.items():
 				with self.subTest(doctype=doctype, role=role, expected=expected(doctype, role, "create")):
 					data = new_data(doctype, self)
-					if expected(doctype, role, "create") == Y:
+					if expected(doctype, role, "create") in (Y, OWN):
 						doc = as_user(user, rest_create, doctype, data)
 						self.assertTrue(frappe.db.exists(doctype, doc.name))
 						self.assertEqual(doc.owner, user)
+						if expected(doctype, role, "create") == OWN:  # but not someone else's
+							with self.assertRaises(frappe.PermissionError):
+								as_user(user, rest_create, doctype, new_data(doctype, self, other=True))
 					else:
 						with self.assertRaises(frappe.PermissionError):
 							as_user(user, rest_create, doctype, data)
@@ -384,20 +573,35 @@ class TestRoleMatrix(FrappeTestCase):
 			refused = self.draft(doctype)
 			for role, user in USERS.items():
 				with self.subTest(doctype=doctype, role=role, expected=expected(doctype, role, "submit")):
-					if expected(doctype, role, "submit") == Y:
+					cell = expected(doctype, role, "submit")
+					if cell in (Y, OWN):
 						name = self.draft(doctype)
+						if doctype == "Product Exchange":  # never past its approval chain
+							with self.assertRaises(frappe.PermissionError):
+								as_user(user, client_submit, doctype, name)
+							self.assertEqual(frappe.db.get_value(doctype, name, "docstatus"), 0)
 						as_user(user, rest_submit, doctype, name)
 						self.assertEqual(frappe.db.get_value(doctype, name, "docstatus"), 1)
+						if cell == OWN:  # but not someone else's
+							other = self.draft(doctype, other=True)
+							with self.assertRaises(refusals(doctype)):
+								as_user(user, rest_submit, doctype, other)
+							self.assertEqual(frappe.db.get_value(doctype, other, "docstatus"), 0)
 					else:
-						with self.assertRaises(frappe.PermissionError):
+						with self.assertRaises(refusals(doctype)):
 							as_user(user, rest_submit, doctype, refused)
 						self.assertEqual(frappe.db.get_value(doctype, refused, "docstatus"), 0)
+						if doctype == "Product Exchange":  # nor by a plain submit
+							with self.assertRaises(refusals(doctype)):
+								as_user(user, client_submit, doctype, refused)
+							self.assertEqual(frappe.db.get_value(doctype, refused, "docstatus"), 0)
 
 	def test_cancel(self):
 		for doctype in self.submittable():
 			refused = self.submitted(doctype)
 			for role, user in USERS.items():
 				with self.subTest(doctype=doctype, role=role, expected=expected(doctype, role, "cancel")):
+					self.assertIn(expected(doctype, role, "cancel"), (Y, N), "cancel is all or nothing")
 					if expected(doctype, role, "cancel") == Y:
 						name = self.submitted(doctype)
 						as_user(user, rest_cancel, doctype, name)

@@ -34,8 +34,18 @@ class TestAfterSalesWorkspace(FrappeTestCase):
 		self.assertNotIn("Concealment Audit", links, "the concealment audit is for managers")
 		cards = [card.number_card_name for card in content["number_cards"]["items"]]
 		self.assertEqual(
-			sorted(cards), ["Complaints Escalated Today", "Open Complaints", "Overdue Complaints"]
+			sorted(cards),
+			[
+				"Complaints Escalated Today",
+				"Contracts Expiring in 90 Days",
+				"Open Complaints",
+				"Overdue Complaints",
+				"Overdue Contract Visits",
+				"Return Visit Coverage",
+			],
 		)
+		for target in ("Maintenance Contract", "Renewal Rate", "Technician Daily Report", "Return Visit"):
+			self.assertIn(target, links)
 		for target in ("Repair Job", "Parts to Issue", "Product Warranty Claim", "Warranty Registration"):
 			self.assertIn(target, links)
 		shortcuts = [s.link_to for s in content["shortcuts"]["items"]]
