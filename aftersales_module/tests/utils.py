@@ -327,6 +327,9 @@ def use_repair_settings() -> None:
 			"warranty_expense_account": warranty_expense_account(),
 			"labour_item": SERVICE_ITEM,
 			"discount_approval_percent": 10,
+			# parts go straight to the job unless a test asks for the van (a test that stopped
+			# half-way may have left van mode on)
+			"issue_parts_to_van": 0,
 		}
 	)
 	settings.save(ignore_permissions=True)

@@ -36,15 +36,13 @@ def columns():
 		{
 			"fieldname": "faulty_serial_no",
 			"label": _("Faulty Serial No"),
-			"fieldtype": "Link",
-			"options": "Serial No",
+			"fieldtype": "Data",  # not a Link: the report's readers need no read on Serial No
 			"width": 130,
 		},
 		{
 			"fieldname": "replacement_serial_no",
 			"label": _("Replacement Serial No"),
-			"fieldtype": "Link",
-			"options": "Serial No",
+			"fieldtype": "Data",  # not a Link: the report's readers need no read on Serial No
 			"width": 130,
 		},
 		{"fieldname": "reason", "label": _("Exchange Reason"), "fieldtype": "Data", "width": 220},

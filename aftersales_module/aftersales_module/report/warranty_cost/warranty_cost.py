@@ -79,11 +79,12 @@ def columns():
 			"width": 180,
 		},
 		{"fieldname": "item_code", "label": _("Item"), "fieldtype": "Link", "options": "Item", "width": 150},
+		# Plain text, not a Link: Frappe's report runner would then demand read on Serial No from
+		# every viewer, and the accountants who read this report need none.
 		{
 			"fieldname": "serial_no",
 			"label": _("Serial No"),
-			"fieldtype": "Link",
-			"options": "Serial No",
+			"fieldtype": "Data",
 			"width": 130,
 		},
 		{
