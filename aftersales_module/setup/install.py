@@ -34,6 +34,62 @@ def default_level_targets():
 def after_install():
 	store_setting_defaults()
 	seed_complaint_setup()
+	grant_link_targets()
+
+
+# The ERPNext masters our doctypes link to. ERPNext gives its own roles access to them, not ours, so
+# a user holding only after-sales roles could not pick a customer or a serial number in the desk.
+# "select" lets a Link field search and pick a record; "read" also lets the form fetch its values
+# (a customer's name, a serial's item). Records of people and money stay select only.
+SELECT_ONLY = ("Employee", "Delivery Note", "Sales Invoice")
+LINK_TARGETS = (
+	"Company",
+	"Customer",
+	"Serial No",
+	"Batch",
+	"Warehouse",
+	"Employee",
+	"Department",
+	"Customer Group",
+	"Territory",
+	"Holiday List",
+	"Delivery Note",
+	"Sales Invoice",
+	"Activity Type",
+)
+APP_ROLES = (
+	"After Sales Manager",
+	"After Sales User",
+	"Service Technician",
+	"Regional Manager",
+	"General Manager",
+	"Return Visit Staff",
+)
+
+
+def grant_link_targets():
+	"""Let the app's roles select the masters they link to. Frappe's add_permission first copies the
+	doctype's standard permissions into Custom DocPerm (as the Role Permission Manager does), so every
+	other role keeps what it had."""
+	from frappe.permissions import add_permission
+
+	for doctype in LINK_TARGETS:
+		for role in APP_ROLES:
+			if frappe.db.exists("Role", role) and not frappe.db.exists(
+				"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
+			):
+				name = add_permission(doctype, role, 0, "select")
+				# a new Custom DocPerm reads by default
+				read = 0 if doctype in SELECT_ONLY else 1
+				frappe.db.set_value("Custom DocPerm", name, "read", read, update_modified=False)
+		frappe.clear_cache(doctype=doctype)
+
+
+def revoke_link_targets():
+	"""Remove the rows grant_link_targets added (the copied standard rows stay, unchanged)."""
+	frappe.db.delete("Custom DocPerm", {"parent": ("in", LINK_TARGETS), "role": ("in", APP_ROLES)})
+	for doctype in LINK_TARGETS:
+		frappe.clear_cache(doctype=doctype)
 
 
 def store_setting_defaults():
@@ -61,6 +117,7 @@ def before_uninstall():
 	behind: remove every one the app ships (fixtures/)."""
 	for doctype, name in removable_on_uninstall():
 		frappe.delete_doc_if_exists(doctype, name, force=True)
+	revoke_link_targets()
 
 
 def _level_rows(chain, targets):
