@@ -70,7 +70,7 @@ function move_visit(frm) {
 			{ fieldname: "planned_date", label: __("New Date"), fieldtype: "Date", reqd: 1 },
 			{ fieldname: "reason", label: __("Moved Because"), fieldtype: "Small Text", reqd: 1 },
 		],
-		primary_action_label: __("Move"),
+		primary_action_label: __("Reschedule"),
 		primary_action(values) {
 			frappe.call({
 				method: `${CONTRACT_METHODS}.move_visit`,
