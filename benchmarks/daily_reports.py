@@ -15,31 +15,19 @@ The assignment of new visits (the Assignment Rule, one document each) is left ou
 and timed apart. It prints the rates and the ratios. Everything it writes is rolled back.
 """
 
-import argparse
-import os
 import time
+
+import bench_site
 
 
 def main():
-	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--site", default="test_site")
-	parser.add_argument("--sites-path", default=os.path.join(os.getcwd(), "sites"))
+	parser = bench_site.parser(__doc__)
 	parser.add_argument("--technicians", type=int, default=2_000)
 	parser.add_argument("--jobs", type=int, default=20_000)
 	parser.add_argument("--baseline-sample", type=int, default=50)
 	args = parser.parse_args()
 
-	import frappe
-
-	os.chdir(args.sites_path)
-	frappe.init(site=args.site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		run(args)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
+	bench_site.run_on_site(args, run)
 
 
 def insert_day(args, today, now):

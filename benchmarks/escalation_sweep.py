@@ -10,32 +10,20 @@ writes is rolled back at the end. Targets: at least 50x the baseline, and the 10
 swept in under 2 s on a 2-core machine.
 """
 
-import argparse
-import os
 import sys
 import time
 
+import bench_site
+
 
 def main():
-	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--site", default="test_site")
-	parser.add_argument("--sites-path", default=os.path.join(os.getcwd(), "sites"))
+	parser = bench_site.parser(__doc__)
 	parser.add_argument("-n", "--cases", type=int, default=100_000)
 	parser.add_argument("--due-share", type=float, default=0.1)
 	parser.add_argument("--baseline-sample", type=int, default=300)
 	args = parser.parse_args()
 
-	import frappe
-
-	os.chdir(args.sites_path)  # Frappe writes its logs relative to the sites folder
-	frappe.init(site=args.site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		run(args)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
+	bench_site.run_on_site(args, run)
 
 
 def run(args):

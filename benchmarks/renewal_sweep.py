@@ -12,32 +12,20 @@ policy, insert its Reminder Log and queue its email, save it). It prints both ra
 rolls everything back.
 """
 
-import argparse
-import os
 import time
+
+import bench_site
 
 
 def main():
-	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--site", default="test_site")
-	parser.add_argument("--sites-path", default=os.path.join(os.getcwd(), "sites"))
+	parser = bench_site.parser(__doc__)
 	parser.add_argument("-n", "--contracts", type=int, default=100_000)
 	parser.add_argument("--visits", type=int, default=4)
 	parser.add_argument("--due-share", type=float, default=0.01)
 	parser.add_argument("--baseline-sample", type=int, default=500)
 	args = parser.parse_args()
 
-	import frappe
-
-	os.chdir(args.sites_path)  # Frappe writes its logs relative to the sites folder
-	frappe.init(site=args.site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")
-	try:
-		run(args)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
+	bench_site.run_on_site(args, run)
 
 
 def insert_contracts(prefix: str, count: int, visits: int, due_every: int, today, company, customer):
