@@ -3,6 +3,7 @@
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Max
 from frappe.utils import cint, flt
 
 from aftersales_module import webhooks
@@ -166,11 +167,14 @@ class AfterSalesSettings(AppDocument):
 
 
 def jobs_with_parts_in_van(limit: int = 10) -> list[str]:
+	"""The jobs whose parts are still in the van, the most recently moved first (the message names
+	only `limit` of them, and the ones just worked on are the ones the user knows)."""
 	part = frappe.qb.DocType("Repair Job Part")
 	return (
 		frappe.qb.from_(part)
 		.select(part.parent)
-		.distinct()
 		.where((part.parenttype == "Repair Job") & (part.van_qty > 0))
+		.groupby(part.parent)
+		.orderby(Max(part.modified), order=frappe.qb.desc)
 		.limit(limit)
 	).run(pluck=True)
