@@ -20,6 +20,7 @@ from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenanc
 	inspection_job_lead_days,
 	reminder_lead_days,
 )
+from aftersales_module.bulk import existing_names, insert_rows
 from aftersales_module.guard import app_write
 from aftersales_module.policy import contract as policy
 from aftersales_module.policy import repair as repair_policy
@@ -58,25 +59,13 @@ def insert_ignore(doctype: str, fields: list[str], rows: list[tuple]) -> None:
 	if not rows:
 		return
 	now, user = now_datetime(), frappe.session.user
-	standard = ["creation", "modified", "modified_by", "owner", "docstatus"]
-	columns = ", ".join(f"`{f}`" for f in [*fields, *standard])
-	row_sql = "(" + ", ".join(["%s"] * (len(fields) + len(standard))) + ")"
-	for start in range(0, len(rows), CHUNK):
-		chunk = rows[start : start + CHUNK]
-		frappe.db.sql(
-			f"insert ignore into `tab{doctype}` ({columns}) values {', '.join([row_sql] * len(chunk))}",
-			[value for row in chunk for value in (*row, now, now, user, user, 0)],
-		)
+	standard = {"creation": now, "modified": now, "modified_by": user, "owner": user, "docstatus": 0}
+	insert_rows(doctype, fields, rows, standard, ignore_duplicates=True)
 
 
 def claimed(doctype: str, names: list[str]) -> set[str]:
 	"""Which of the names this worker inserted are in the table (the others lost to a duplicate)."""
-	found = set()
-	for start in range(0, len(names), CHUNK):
-		found.update(
-			frappe.get_all(doctype, filters={"name": ("in", names[start : start + CHUNK])}, pluck="name")
-		)
-	return found
+	return set(existing_names(doctype, names))
 
 
 def new_name() -> str:

@@ -14,9 +14,9 @@ import frappe
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, flt, get_datetime, getdate, now_datetime, nowdate
 
+from aftersales_module.bulk import existing_names, insert_rows, reserve_names, standard_values
 from aftersales_module.policy import daily_report as policy
 from aftersales_module.settings import get_settings
-from aftersales_module.tasks.bulk import existing_names, insert_rows, reserve_names, standard_values
 
 DOCTYPE = "Technician Daily Report"
 LINE_DOCTYPE = "Technician Daily Report Line"

@@ -14,9 +14,9 @@ import frappe
 from frappe.query_builder.functions import Count, IfNull
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
+from aftersales_module.bulk import existing_names, insert_rows, reserve_names, standard_values
 from aftersales_module.policy import visits as policy
 from aftersales_module.settings import get_settings
-from aftersales_module.tasks.bulk import existing_names, insert_rows, reserve_names, standard_values
 
 DOCTYPE = "Return Visit"
 SERIES = "RV-.YYYY.-.#####"

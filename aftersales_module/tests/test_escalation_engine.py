@@ -9,9 +9,9 @@ from frappe.database import get_db
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 
+from aftersales_module.bulk import insert_rows, update_rows
 from aftersales_module.escalation import engine, notify
 from aftersales_module.escalation.registry import config_of, escalatables
-from aftersales_module.escalation.writer import insert_rows, update_rows
 from aftersales_module.tests.test_escaping import html_parts
 from aftersales_module.tests.utils import make_complaint, make_user
 
