@@ -11,6 +11,8 @@ from frappe import _
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
+from aftersales_module.escalation.planning import plan
+from aftersales_module.escalation.registry import Escalatable
 from aftersales_module.guard import in_app_write, refuse_managed_changes
 from aftersales_module.policy import contract as policy
 from aftersales_module.policy import repair as repair_policy
@@ -18,14 +20,51 @@ from aftersales_module.policy import warranty as warranty_policy
 from aftersales_module.policy.escalation import Calendar
 
 CONTRACT = "Maintenance Contract"
-# Repair Job fields only the app writes: the covering contract, the visit, the SLA deadlines.
+# Repair Job fields only the app writes: the covering contract, the visit, the SLA deadlines and
+# the escalation the engine keeps.
 JOB_MANAGED_FIELDS = (
 	"maintenance_contract",
 	"contract_visit",
 	"job_kind",
 	"response_due",
 	"resolution_due",
+	"sla_deadline",
 	"sla_overdue",
+	"escalation_policy",
+	"escalation_level",
+	"escalation_clock_start",
+	"last_escalated_at",
+	"next_escalation_at",
+	"escalation_log",
+)
+
+# How covered repair jobs take part in the escalation engine (hooks.py: aftersales_escalating). The
+# levels of a Repair Job escalation policy count from the job's SLA deadline, which is its response
+# time until it is answered, then its resolution time; an inspection's is the end of its visit day.
+# A job no contract covers has no SLA deadline and does not escalate.
+JOB_ESCALATION = Escalatable(
+	doctype="Repair Job",
+	log_doctype="After Sales Escalation Entry",
+	log_field="escalation_log",
+	active_statuses=repair_policy.WORKING_STATUSES,
+	title_field="customer_name",
+	payload_fields=(
+		"customer",
+		"customer_name",
+		"service_class",
+		"job_kind",
+		"maintenance_contract",
+		"sla_deadline",
+		"status",
+		"company",
+	),
+	match_fields=(),
+	clock_field="sla_deadline",
+	clock_label="SLA Deadline",
+	clock_moves=True,
+	handler_field="supervisor",
+	deadline_field="sla_deadline",
+	overdue_field="sla_overdue",
 )
 
 
@@ -145,24 +184,40 @@ def set_covering_contract(doc, before):
 
 
 def set_deadlines(doc, before):
-	"""Response and resolution deadlines of a covered repair (not of a planned inspection), from the
-	contract's SLA counted from when the job was opened."""
-	if not doc.maintenance_contract or doc.job_kind == policy.INSPECTION:
+	"""Response and resolution deadlines of a covered repair, from the contract's SLA counted from
+	when the job was opened; an inspection is due by the end of its visit day. Then the deadline the
+	job runs against now, and when it escalates next."""
+	if not doc.maintenance_contract:
 		doc.response_due = doc.resolution_due = None
-		return
-	if before is not None and before.maintenance_contract == doc.maintenance_contract and doc.response_due:
-		return
-	sla = frappe.db.get_value(
-		CONTRACT, doc.maintenance_contract, ["response_hours", "resolution_hours", "is_24x7"], as_dict=True
+	elif doc.job_kind == policy.INSPECTION:
+		visit_day = (
+			frappe.db.get_value("Maintenance Contract Visit", doc.contract_visit, "planned_date")
+			if doc.contract_visit
+			else None
+		)
+		doc.response_due = None
+		doc.resolution_due = policy.inspection_deadline(getdate(visit_day)) if visit_day else None
+	elif not (
+		before is not None and before.maintenance_contract == doc.maintenance_contract and doc.response_due
+	):
+		sla = frappe.db.get_value(
+			CONTRACT,
+			doc.maintenance_contract,
+			["response_hours", "resolution_hours", "is_24x7"],
+			as_dict=True,
+		)
+		opened_at = get_datetime(doc.creation) if doc.creation else now_datetime()
+		doc.response_due, doc.resolution_due = policy.sla_deadlines(
+			opened_at,
+			flt(sla.response_hours),
+			flt(sla.resolution_hours),
+			bool(sla.is_24x7),
+			company_calendar(doc.company),
+		)
+	doc.sla_deadline = policy.current_sla_deadline(
+		doc.status == repair_policy.OPEN, doc.response_due, doc.resolution_due
 	)
-	opened_at = get_datetime(doc.creation) if doc.creation else now_datetime()
-	doc.response_due, doc.resolution_due = policy.sla_deadlines(
-		opened_at,
-		flt(sla.response_hours),
-		flt(sla.resolution_hours),
-		bool(sla.is_24x7),
-		company_calendar(doc.company),
-	)
+	plan(doc)
 
 
 def warranty_claim_validate(doc, method=None):

@@ -74,12 +74,13 @@ doc_events = {
 # Doctypes that escalate: dotted paths to their Escalatable (aftersales_module.escalation.registry).
 aftersales_escalating = [
 	"aftersales_module.aftersales_module.doctype.complaint_record.complaint_record.ESCALATION",
+	"aftersales_module.contract_coverage.JOB_ESCALATION",
+	"aftersales_module.aftersales_module.doctype.return_visit.return_visit.ESCALATION",
 ]
 
 scheduler_events = {
 	"hourly_long": [
 		"aftersales_module.tasks.escalation.sweep",
-		"aftersales_module.tasks.contracts.mark_sla_overdue",
 	],
 	"daily": ["aftersales_module.tasks.warranty_expiry.mark_expired"],
 	"daily_long": [

@@ -12,6 +12,7 @@ from datetime import datetime
 import frappe
 from frappe import _
 from frappe.utils import get_datetime, now_datetime
+from pypika.terms import ValueWrapper
 
 from aftersales_module.escalation.planning import LoadedPolicy, load_policy
 from aftersales_module.escalation.recipients import Recipients
@@ -35,14 +36,14 @@ def _select_due(
 		"last_escalated_at",
 		"escalation_clock_start",
 		"creation",
-		"handler",
 		"_assign",
 		config.title_field,
 		*config.payload_fields,
 	}
+	handler = table[config.handler_field] if config.handler_field else ValueWrapper(None)
 	query = (
 		frappe.qb.from_(table)
-		.select(*(table[f] for f in sorted(fields)))
+		.select(*(table[f] for f in sorted(fields)), handler.as_("handler"))
 		.where(table.status.isin(config.active_statuses))
 		.where(table.escalation_policy.isnotnull())
 	)
@@ -67,7 +68,8 @@ def escalate_due(doctype: str, now: datetime | None = None, names: list[str] | N
 	recipients = Recipients()
 	fired = 0
 	reason_template = _("Unresolved {0} after {1} {2} (since {3})")
-	label = {value: _(value) for value in (doctype, "Hours", "Days", "Creation", "Previous Level")}
+	label = {value: _(value) for value in (doctype, "Hours", "Days", "Previous Level")}
+	label["Creation"] = _(config.clock_label)
 	for row in rows:
 		# Everything a row needs is worked out before anything of it joins the batch, so a row that
 		# fails (a deleted policy, a broken level) is logged and skipped, and the others escalate.
@@ -165,13 +167,16 @@ def escalate_now(doctype: str, name: str, reason: str) -> int:
 
 
 def mark_overdue(doctype: str, now: datetime | None = None) -> None:
-	"""Flag, with one UPDATE, the open documents whose reply deadline has passed."""
+	"""Flag, with one UPDATE, the open documents whose deadline has passed (where the doctype has
+	a deadline and an overdue flag the engine keeps)."""
 	config = config_of(doctype)
+	if not (config.deadline_field and config.overdue_field):
+		return
 	table = frappe.qb.DocType(doctype)
 	(
 		frappe.qb.update(table)
-		.set(table.is_overdue, 1)
-		.where(table.is_overdue == 0)
-		.where(table.deadline < (now or now_datetime()))
+		.set(table[config.overdue_field], 1)
+		.where(table[config.overdue_field] == 0)
+		.where(table[config.deadline_field] < (now or now_datetime()))
 		.where(table.status.isin(config.active_statuses))
 	).run()

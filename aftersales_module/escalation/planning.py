@@ -1,11 +1,13 @@
 """Which Escalation Policy fits a document, and when its next level falls due."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import frappe
 from frappe.utils import get_datetime, getdate, now_datetime
 from frappe.utils.nestedset import get_ancestors_of
 
+from aftersales_module.bulk import update_rows
 from aftersales_module.escalation.registry import config_of
 from aftersales_module.policy.complaint import pick_policy
 from aftersales_module.policy.escalation import Calendar, Level, next_escalation_at, reply_deadline
@@ -71,23 +73,32 @@ def match_policy(doctype: str, case: dict) -> str | None:
 def plan(doc) -> None:
 	"""Set a document's policy, reply deadline and next escalation time from its current state."""
 	config = config_of(doc.doctype)
+	opened_at = doc.get(config.clock_field)
+	if config.clock_moves:
+		if not opened_at:  # no clock, nothing to escalate (a job no contract covers)
+			doc.escalation_policy = doc.escalation_clock_start = doc.next_escalation_at = None
+			return
+		if not doc.escalation_level:
+			doc.escalation_clock_start = opened_at
 	case = {fieldname: doc.get(fieldname) for fieldname in config.match_fields}
 	if doc.get("customer"):
 		case["customer_group"], case["territory"] = frappe.db.get_value(
 			"Customer", doc.customer, ["customer_group", "territory"]
 		) or (None, None)
 	doc.escalation_policy = match_policy(doc.doctype, case)
-	opened_at = doc.get(config.clock_field)
 	doc.escalation_clock_start = doc.escalation_clock_start or opened_at or now_datetime()
 	if not doc.escalation_policy or doc.status not in config.active_statuses:
 		doc.next_escalation_at = None
 		return
 	policy = load_policy(doc.escalation_policy)
-	if not doc.deadline:
-		doc.deadline = reply_deadline(
-			get_datetime(opened_at or doc.escalation_clock_start),
-			policy.reply_deadline_days,
-			policy.calendar,
+	if config.deadline_field and not doc.get(config.deadline_field):
+		doc.set(
+			config.deadline_field,
+			reply_deadline(
+				get_datetime(opened_at or doc.escalation_clock_start),
+				policy.reply_deadline_days,
+				policy.calendar,
+			),
 		)
 	doc.next_escalation_at = next_escalation_at(
 		policy.levels,
@@ -96,3 +107,60 @@ def plan(doc) -> None:
 		get_datetime(doc.last_escalated_at) if doc.last_escalated_at else None,
 		policy.calendar,
 	)
+
+
+def plan_many(doctype: str, rows: list[dict]) -> dict[str, dict]:
+	"""Set-based `plan` for documents written with bulk SQL (a sweep's new or newly missed rows):
+	`rows` carry name, status, customer, the match fields and the clock; returns, by name, the
+	escalation columns to write. Policies are matched once per distinct case."""
+	config = config_of(doctype)
+	customers = {row["customer"] for row in rows if row.get("customer")}
+	groups = (
+		{
+			c.name: (c.customer_group, c.territory)
+			for c in frappe.get_all(
+				"Customer",
+				filters={"name": ("in", list(customers))},
+				fields=["name", "customer_group", "territory"],
+			)
+		}
+		if customers
+		else {}
+	)
+	matched: dict[tuple, str | None] = {}
+	loaded: dict[str, LoadedPolicy] = {}
+	updates = {}
+	for row in rows:
+		case = {fieldname: row.get(fieldname) for fieldname in config.match_fields}
+		case["customer_group"], case["territory"] = groups.get(row.get("customer"), (None, None))
+		key = tuple(sorted((k, str(v)) for k, v in case.items()))
+		if key not in matched:
+			matched[key] = match_policy(doctype, case)
+		policy_name = matched[key]
+		clock = row.get(config.clock_field)
+		if not policy_name or not clock or row.get("status") not in config.active_statuses:
+			updates[row["name"]] = {"escalation_policy": policy_name, "next_escalation_at": None}
+			continue
+		policy = loaded.get(policy_name) or loaded.setdefault(policy_name, load_policy(policy_name))
+		clock = get_datetime(clock)
+		updates[row["name"]] = {
+			"escalation_policy": policy_name,
+			"escalation_clock_start": clock,
+			"next_escalation_at": next_escalation_at(policy.levels, clock, 0, None, policy.calendar),
+		}
+	return updates
+
+
+def write_plans(doctype: str, rows: list[dict]) -> int:
+	"""Plan `rows` (see `plan_many`) and write the result, one statement per chunk; rows no policy
+	applies to are left as they are. Returns how many were planned."""
+	planned = {
+		name: values for name, values in plan_many(doctype, rows).items() if values["escalation_policy"]
+	}
+	groups = defaultdict(dict)
+	for name, values in planned.items():
+		columns = tuple(sorted(values))
+		groups[columns][name] = tuple(values[column] for column in columns)
+	for columns, updates in groups.items():
+		update_rows(doctype, list(columns), updates)
+	return len(planned)

@@ -9,8 +9,14 @@ import frappe
 @dataclass(frozen=True)
 class Escalatable:
 	"""How a doctype takes part in escalation. The doctype carries the fields the engine keeps:
-	status, handler, deadline, is_overdue, escalation_policy, escalation_level, last_escalated_at,
-	escalation_clock_start, next_escalation_at, and a child table of log rows (`log_field`)."""
+	status, escalation_policy, escalation_level, last_escalated_at, escalation_clock_start,
+	next_escalation_at, a child table of log rows (`log_field`), and, where it has them, a handler
+	(`handler_field`), a deadline (`deadline_field`) and an overdue flag (`overdue_field`).
+
+	The clock of the levels starts at `clock_field` (its label in the log: `clock_label`). With
+	`clock_moves`, the clock follows that field until the first level fires (a repair job's SLA
+	deadline moves from the response to the resolution time once it is answered), and a document
+	whose clock field is empty does not escalate."""
 
 	doctype: str
 	log_doctype: str
@@ -20,6 +26,11 @@ class Escalatable:
 	payload_fields: tuple[str, ...]
 	match_fields: tuple[str, ...]
 	clock_field: str = "creation"
+	clock_label: str = "Creation"
+	clock_moves: bool = False
+	handler_field: str | None = "handler"
+	deadline_field: str | None = "deadline"
+	overdue_field: str | None = "is_overdue"
 
 
 def escalatables() -> dict[str, Escalatable]:

@@ -4,7 +4,7 @@ charges, which billing periods are due, and when renewal reminders fall due."""
 
 import calendar as month_calendar
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from aftersales_module.policy.escalation import Calendar, add_time
 from aftersales_module.policy.messages import Problem, _
@@ -333,3 +333,18 @@ def renewal_dates(start: date, end: date) -> tuple[date, date]:
 	"""The successor runs from the day after the end for as long as the contract did."""
 	new_start = end + timedelta(days=1)
 	return new_start, new_start + (end - start)
+
+
+def current_sla_deadline(
+	still_open: bool, response_due: datetime | None, resolution_due: datetime | None
+) -> datetime | None:
+	"""The deadline a covered job runs against now: the response time until it is answered (leaves
+	Open), then the resolution time. A job with no response time runs against its resolution time."""
+	if still_open and response_due:
+		return response_due
+	return resolution_due
+
+
+def inspection_deadline(visit_day: date) -> datetime:
+	"""An inspection is late once its visit day is over: midnight after it."""
+	return datetime.combine(visit_day + timedelta(days=1), time.min)

@@ -50,6 +50,19 @@ DEFAULT_CHAIN = (
 )
 # A Major case reaches the After Sales Manager at once.
 MAJOR_IMMEDIATE = Level(1, 0, "Hours", "Creation")
+# A covered repair job past its SLA deadline goes to the service chief at once (001/3 §9: late
+# repairs are reported to the service chief); unresolved a day later, to the general manager (001/9:
+# same-day unresolved issues are reported to the director in writing).
+SLA_CHAIN = (
+	Level(1, 0, "Hours", "Creation"),
+	Level(2, 1, "Days", "Previous Level"),
+)
+# A missed return visit goes to the after-sales manager at once, and still not made 2 days later
+# (001/13: follow-up issues that cannot be answered are reported within 2 days), further up.
+MISSED_VISIT_CHAIN = (
+	Level(1, 0, "Hours", "Creation"),
+	Level(2, 2, "Days", "Previous Level"),
+)
 
 
 def major_chain() -> tuple[Level, ...]:

@@ -3,7 +3,13 @@
 import frappe
 from frappe import _
 
-from aftersales_module.policy.escalation import DEFAULT_CHAIN, DEFAULT_REPLY_DAYS, major_chain
+from aftersales_module.policy.escalation import (
+	DEFAULT_CHAIN,
+	DEFAULT_REPLY_DAYS,
+	MISSED_VISIT_CHAIN,
+	SLA_CHAIN,
+	major_chain,
+)
 from aftersales_module.policy.repair import DEFAULT_DISCOUNT_APPROVAL_PERCENT
 from aftersales_module.policy.settings import DEFAULT_DAYS
 from aftersales_module.setup.fixtures import removable_on_uninstall
@@ -34,6 +40,7 @@ def default_level_targets():
 def after_install():
 	store_setting_defaults()
 	seed_complaint_setup()
+	seed_service_escalation()
 	grant_link_targets()
 
 
@@ -110,6 +117,37 @@ def store_setting_defaults():
 	company = get_default_company() or frappe.db.get_value("Company", {}, "name", order_by="creation")
 	if company and not stored.get("default_company"):
 		frappe.db.set_single_value("After Sales Settings", "default_company", company)
+
+
+def seed_service_escalation():
+	"""The escalation chains of covered repair jobs past their SLA deadline and of missed return
+	visits, unless the site has a policy for them already."""
+	chains = (
+		(
+			"Repair Job",
+			_("Repair Job - Contract SLA"),
+			SLA_CHAIN,
+			((_("Service Chief"), "After Sales Manager"), (_("General Manager"), "General Manager")),
+		),
+		(
+			"Return Visit",
+			_("Return Visit - Missed"),
+			MISSED_VISIT_CHAIN,
+			((_("After Sales Manager"), "After Sales Manager"), (_("General Manager"), "General Manager")),
+		),
+	)
+	for doctype, name, chain, targets in chains:
+		if frappe.db.exists("Escalation Policy", {"document_type": doctype}):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Escalation Policy",
+				"policy_name": name,
+				"document_type": doctype,
+				"reply_deadline_days": 0,
+				"levels": _level_rows(chain, targets),
+			}
+		).insert(ignore_permissions=True)
 
 
 def before_uninstall():

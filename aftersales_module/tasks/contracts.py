@@ -795,24 +795,3 @@ def bill_again(billing: str) -> str:
 	if not invoices:
 		frappe.throw(_("Could not bill Maintenance Contract {0}").format(row.maintenance_contract))
 	return invoices[0]
-
-
-# --- SLA of covered jobs (hourly) ---------------------------------------------------------------------
-
-
-def mark_sla_overdue() -> None:
-	"""Flag covered jobs past their response time (still Open) or resolution time (not finished).
-	The escalation engine will escalate them once Repair Job is registered with it."""
-	job = frappe.qb.DocType("Repair Job")
-	now = now_datetime()
-	(
-		frappe.qb.update(job)
-		.set(job.sla_overdue, 1)
-		.where(
-			(job.sla_overdue == 0)
-			& (
-				((job.status == repair_policy.OPEN) & (job.response_due < now))
-				| ((job.status.isin(repair_policy.WORKING_STATUSES)) & (job.resolution_due < now))
-			)
-		)
-	).run()

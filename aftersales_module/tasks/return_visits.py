@@ -7,14 +7,16 @@ source name, visit kind), so the hook, the sweep and two workers at once never m
 New visits are then assigned by the Assignment Rule "Return Visit Round Robin" (a fixture) to the
 users holding the role Return Visit Staff.
 
-Escalation: the sweep stores `is_overdue`, `due_date` and `last_day` (indexed); the escalation
-engine registers Return Visit later."""
+Escalation: a visit not made by its last day is Missed from the sweep's run (`missed_on`); the sweep
+plans its escalation in the same pass, and the hourly escalation sweep escalates it by the Return
+Visit escalation policy."""
 
 import frappe
 from frappe.query_builder.functions import Count, IfNull
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
 from aftersales_module.bulk import existing_names, insert_rows, reserve_names, standard_values
+from aftersales_module.escalation.planning import write_plans
 from aftersales_module.policy import visits as policy
 from aftersales_module.settings import get_settings
 
@@ -261,13 +263,19 @@ def mark_missed(today=None) -> tuple[int, int]:
 		frappe.qb.update(visit).set(visit.is_overdue, 1).set(visit.modified, now).where(
 			becoming_overdue
 		).run()
-	missed = frappe.qb.from_(visit).select(Count("*")).where(becoming_missed).run()[0][0]
-	if missed:
+	missed = (
+		frappe.qb.from_(visit).select(visit.name, visit.customer).where(becoming_missed).run(as_dict=True)
+	)
+	for start in range(0, len(missed), CHUNK):
 		(
 			frappe.qb.update(visit)
 			.set(visit.status, policy.MISSED)
 			.set(visit.is_overdue, 1)
+			.set(visit.missed_on, now)
 			.set(visit.modified, now)
-			.where(becoming_missed)
+			.where(visit.name.isin([row.name for row in missed[start : start + CHUNK]]))
+			.where(visit.status == policy.OPEN)
 		).run()
-	return overdue, missed
+	if missed:
+		write_plans(DOCTYPE, [{**row, "status": policy.MISSED, "missed_on": now} for row in missed])
+	return overdue, len(missed)

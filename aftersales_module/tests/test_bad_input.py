@@ -264,7 +264,7 @@ def base_row(doctype: str, ctx) -> dict:
 	"""A valid row of a child table."""
 	if doctype == "Complaint Record Fulfilment":
 		return {"reference_doctype": "Customer", "reference_name": CUSTOMER, "task": "Call back", "done": 0}
-	if doctype == "Complaint Record Escalation":
+	if doctype in ("Complaint Record Escalation", "After Sales Escalation Entry"):
 		return {
 			"escalated_at": now_datetime(),
 			"from_level": 0,
@@ -387,9 +387,10 @@ class TestBadInput(FrappeTestCase):
 				data["report_date"] = add_days(nowdate(), -1)  # one report a day: today's is for POST
 			with app_write() if doctype in APP_MADE else nullcontext():
 				doc = frappe.new_doc(doctype, **data).insert()
-			if doctype == "Complaint Record":
+			if doc.meta.get_field("escalation_log"):
 				with app_write():  # the escalation engine writes the log
-					doc.append("escalation_log", base_row("Complaint Record Escalation", cls))
+					log_doctype = doc.meta.get_field("escalation_log").options
+					doc.append("escalation_log", base_row(log_doctype, cls))
 					doc.save()
 			records[doctype] = doc.name
 		return records

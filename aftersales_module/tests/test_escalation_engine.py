@@ -142,7 +142,11 @@ class TestEscalationEngine(FrappeTestCase):
 		self.assertNotIn(f"CR-{notify.DIGEST_LINES}<", html, "the digest lists DIGEST_LINES cases")
 
 	def test_registry_and_batched_writers(self):
-		self.assertIn("Complaint Record", escalatables())
+		self.assertEqual(set(escalatables()), {"Complaint Record", "Repair Job", "Return Visit"})
+		self.assertEqual(
+			{config_of(d).log_doctype for d in ("Repair Job", "Return Visit")},
+			{"After Sales Escalation Entry"},
+		)
 		self.assertEqual(config_of("Complaint Record").log_field, "escalation_log")
 		with self.assertRaises(frappe.ValidationError):
 			config_of("Sales Invoice")

@@ -5,9 +5,13 @@
 // (the labour under Parts Only, the parts under Labour Only).
 frappe.ui.form.on("Repair Job", {
 	refresh(frm) {
-		if (frm.doc.response_due && !["Completed", "Invoiced", "Closed"].includes(frm.doc.status)) {
+		if (frm.doc.sla_deadline && !["Completed", "Invoiced", "Closed"].includes(frm.doc.status)) {
+			const label = frm.doc.status === "Open" && frm.doc.response_due ? __("Response Due") : __("Resolution Due");
+			const escalated = frm.doc.escalation_level
+				? ` · ${__("Escalated to level {0}", [frm.doc.escalation_level])}`
+				: "";
 			frm.dashboard.set_headline_alert(
-				`<span class="indicator ${frm.doc.sla_overdue ? "red" : "blue"}">${__("Response Due")}: ${frappe.datetime.str_to_user(frm.doc.response_due)}</span>`
+				`<span class="indicator ${frm.doc.sla_overdue ? "red" : "blue"}">${label}: ${frappe.datetime.str_to_user(frm.doc.sla_deadline)}${escalated}</span>`
 			);
 		}
 		if (

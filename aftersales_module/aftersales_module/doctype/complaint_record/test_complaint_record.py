@@ -263,7 +263,7 @@ class TestComplaintRecord(FrappeTestCase):
 			frappe.db.count("Notification Log"),
 			frappe.db.count("Email Queue"),
 		)
-		self.assertEqual(escalation.sweep(now), {"Complaint Record": 0})
+		self.assertEqual(escalation.sweep(now), {"Complaint Record": 0, "Repair Job": 0, "Return Visit": 0})
 		self.assertEqual(
 			counts,
 			(

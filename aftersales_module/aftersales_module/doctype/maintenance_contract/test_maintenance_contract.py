@@ -12,6 +12,7 @@ from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenanc
 	renew,
 )
 from aftersales_module.contract_coverage import make_contract_invoice
+from aftersales_module.escalation import engine
 from aftersales_module.tasks import contracts as sweeps
 from aftersales_module.tests.contract_utils import (
 	ACCOUNTANT,
@@ -36,6 +37,22 @@ from aftersales_module.tests.utils import (
 	make_repair_job,
 	today,
 )
+
+
+def sla_policy() -> str:
+	return frappe.db.get_value("Escalation Policy", {"document_type": "Repair Job"}, "name")
+
+
+def escalate_jobs(now) -> dict[str, int]:
+	"""Run the escalation engine's sweep for repair jobs at `now`; each job's escalation level."""
+	engine.escalate_due("Repair Job", now)
+	engine.mark_overdue("Repair Job", now)
+	return {
+		row.name: row.escalation_level
+		for row in frappe.get_all(
+			"Repair Job", filters={"escalation_level": (">", 0)}, fields=["name", "escalation_level"]
+		)
+	}
 
 
 def email_count(reference_name: str) -> int:
@@ -279,8 +296,19 @@ class TestMaintenanceContract(FrappeTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			move_visit(doc.name, first.name, str(new_date), " ")
 
+		job.reload()
+		end_of_visit_day = get_datetime(f"{add_days(new_date, 1)} 00:00:00")
+		self.assertEqual(
+			(get_datetime(job.sla_deadline), get_datetime(job.next_escalation_at)),
+			(end_of_visit_day, end_of_visit_day),
+			"the inspection is due by the end of its (moved) visit day, and escalates then",
+		)
 		sweeps.mark_overdue_visits(add_days(new_date, 1))
 		self.assertEqual(frappe.db.get_value("Maintenance Contract Visit", first.name, "status"), "Overdue")
+		self.assertEqual(escalate_jobs(end_of_visit_day - timedelta(minutes=1)).get(job.name), None)
+		self.assertEqual(escalate_jobs(end_of_visit_day + timedelta(minutes=1)).get(job.name), 1)
+		self.assertEqual(escalate_jobs(end_of_visit_day + timedelta(minutes=2)).get(job.name), 1)
+		self.assertEqual(len(frappe.get_doc("Repair Job", job.name).escalation_log), 1, "escalated once")
 		job.reload()
 		job.append("technicians", {"user": TECHNICIAN})
 		job.save()
@@ -384,6 +412,15 @@ class TestMaintenanceContract(FrappeTestCase):
 		self.assertEqual(old.renewed_to, None)
 		self.assertNotEqual(old.status, "Renewed")
 
+		# the amended successor is still the renewal, and submitting it marks the old one again
+		amended = frappe.copy_doc(successor)
+		amended.amended_from = successor.name
+		amended.insert()
+		self.assertEqual(amended.renewed_from, doc.name)
+		amended.submit()
+		old = frappe.db.get_value("Maintenance Contract", doc.name, ["status", "renewed_to"], as_dict=True)
+		self.assertEqual((old.status, old.renewed_to), ("Renewed", amended.name))
+
 	# --- coverage -----------------------------------------------------------------------------------
 
 	def test_coverage_decides_service_class_price_and_deadlines(self):
@@ -444,13 +481,55 @@ class TestMaintenanceContract(FrappeTestCase):
 		job.reload()
 		self.assertEqual((job.status, job.sales_invoice), ("Completed", None))
 
-	def test_sla_overdue_is_flagged(self):
-		serial = delivered_serials(1)
-		make_contract(serial, response_hours=1, resolution_hours=2, is_24x7=1)
-		job = make_repair_job(serial_no=serial[0], item_code=SERIAL_ITEM)
-		frappe.db.set_value("Repair Job", job.name, "response_due", add_days(get_datetime(job.creation), -1))
-		sweeps.mark_sla_overdue()
-		self.assertEqual(frappe.db.get_value("Repair Job", job.name, "sla_overdue"), 1)
+	def test_a_job_past_its_response_time_escalates(self):
+		serials = delivered_serials(2)
+		make_contract(serials, response_hours=1, resolution_hours=8, is_24x7=1)
+		late = make_repair_job(serial_no=serials[0], item_code=SERIAL_ITEM)
+		opened = get_datetime(late.creation)
+		response_due = opened + timedelta(hours=1)
+		self.assertEqual(late.escalation_policy, sla_policy())
+		self.assertEqual(
+			(get_datetime(late.sla_deadline), get_datetime(late.next_escalation_at)),
+			(response_due, response_due),
+		)
+		self.assertEqual(escalate_jobs(response_due - timedelta(minutes=1)).get(late.name), None)
+		self.assertEqual(escalate_jobs(response_due + timedelta(minutes=1)).get(late.name), 1)
+		self.assertEqual(escalate_jobs(response_due + timedelta(minutes=2)).get(late.name), 1)
+		late.reload()
+		self.assertEqual((late.escalation_level, late.sla_overdue), (1, 1))
+		self.assertEqual(len(late.escalation_log), 1, "a second sweep sends nothing twice")
+		self.assertIn(MANAGER, late.escalation_log[0].recipients, "the service chief hears of it")
+		self.assertTrue(
+			frappe.db.exists(
+				"ToDo", {"reference_type": "Repair Job", "reference_name": late.name, "allocated_to": MANAGER}
+			)
+		)
+		# the next level is a day later; completing the job stops it
+		self.assertEqual(get_datetime(late.next_escalation_at), response_due + timedelta(days=1))
+		late.append("technicians", {"user": TECHNICIAN})
+		for status in ("Dispatched", "In Progress", "Completed"):
+			late.status = status
+			late.save()
+			late.reload()
+		self.assertIsNone(late.next_escalation_at)
+		self.assertEqual(escalate_jobs(response_due + timedelta(days=2)).get(late.name), 1)
+
+		# a job answered in time runs against its resolution time instead
+		answered = make_repair_job(serial_no=serials[1], item_code=SERIAL_ITEM)
+		answered.append("technicians", {"user": TECHNICIAN})
+		answered.status = "Dispatched"
+		answered.save()
+		resolution_due = get_datetime(answered.creation) + timedelta(hours=8)
+		self.assertEqual(get_datetime(answered.sla_deadline), resolution_due)
+		self.assertEqual(escalate_jobs(resolution_due - timedelta(minutes=1)).get(answered.name), None)
+		self.assertEqual(escalate_jobs(resolution_due + timedelta(minutes=1)).get(answered.name), 1)
+		self.assertEqual(frappe.db.get_value("Repair Job", answered.name, "sla_overdue"), 1)
+
+		# a job no contract covers has no SLA and never escalates
+		plain = make_repair_job()
+		self.assertEqual(
+			(plain.sla_deadline, plain.escalation_policy, plain.next_escalation_at), (None, None, None)
+		)
 
 	def test_warranty_claim_out_of_warranty_is_under_contract(self):
 		serial = delivered_serials(1)[0]

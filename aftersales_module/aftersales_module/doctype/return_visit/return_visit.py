@@ -3,14 +3,44 @@
 
 """A return visit (回访): made by return-visit staff after a repair job is completed or a complaint
 resolved. The app creates them (tasks/return_visits.py); staff record whom they reached, how, and the
-customer's four ratings. A Poor rating registers a service complaint, once."""
+customer's four ratings. A Poor rating registers a service complaint, once. A visit not made by its
+last day is Missed, and escalates through the escalation engine from when it was missed."""
 
 import frappe
 from frappe import _
 from frappe.utils import escape_html, getdate, now_datetime, nowdate
 
+from aftersales_module.escalation.planning import plan
+from aftersales_module.escalation.registry import Escalatable
 from aftersales_module.guard import AppDocument, app_write
 from aftersales_module.policy import visits as policy
+
+# How missed visits take part in the escalation engine (hooks.py: aftersales_escalating): the levels
+# of a Return Visit escalation policy count from when the visit was missed, until it is made.
+ESCALATION = Escalatable(
+	doctype="Return Visit",
+	log_doctype="After Sales Escalation Entry",
+	log_field="escalation_log",
+	active_statuses=(policy.MISSED,),
+	title_field="customer_name",
+	payload_fields=(
+		"customer",
+		"customer_name",
+		"visit_kind",
+		"due_date",
+		"last_day",
+		"repair_job",
+		"status",
+		"company",
+	),
+	match_fields=(),
+	clock_field="missed_on",
+	clock_label="Missed On",
+	clock_moves=True,
+	handler_field=None,
+	deadline_field=None,
+	overdue_field=None,
+)
 
 
 class ReturnVisit(AppDocument):
@@ -69,6 +99,13 @@ class ReturnVisit(AppDocument):
 		"service_date",
 		"due_date",
 		"last_day",
+		"missed_on",
+		"escalation_policy",
+		"escalation_level",
+		"escalation_clock_start",
+		"last_escalated_at",
+		"next_escalation_at",
+		"escalation_log",
 		"visited_on",
 		"visited_by",
 		"average_rating",
@@ -119,6 +156,9 @@ class ReturnVisit(AppDocument):
 				)
 				self.status, self.is_overdue = status, int(overdue)
 				self.visited_on = self.visited_by = None
+			if self.status == policy.MISSED and not self.missed_on:
+				self.missed_on = now_datetime()
+			plan(self)
 
 	def ratings(self) -> list[str]:
 		return [self.get(fieldname) for fieldname in policy.RATING_FIELDS]

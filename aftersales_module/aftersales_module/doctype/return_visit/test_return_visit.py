@@ -1,12 +1,14 @@
 # Copyright (c) 2026, aftersales_module developers
 # For license information, please see license.txt
 
+from datetime import timedelta
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, getdate, nowdate
+from frappe.utils import add_days, get_datetime, getdate, nowdate
 
 from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
-from aftersales_module.tasks import return_visits
+from aftersales_module.tasks import escalation, return_visits
 from aftersales_module.tests.utils import make_employee, make_user, use_repair_settings
 from aftersales_module.tests.visit_utils import (
 	completed_job,
@@ -293,6 +295,48 @@ class TestReturnVisit(FrappeTestCase):
 		self.assertEqual(state[second], ("Done", 0))
 		return_visits.daily(today)
 		self.assertEqual({r.name: (r.status, r.is_overdue) for r in visits_of("Repair Job", job.name)}, state)
+
+	def test_a_missed_visit_escalates_once_until_it_is_made(self):
+		job = completed_job(TECHNICIAN)
+		call = visits_of("Repair Job", job.name)[0].name
+		today = getdate(nowdate())
+		frappe.db.set_value(
+			"Return Visit", call, {"due_date": add_days(today, -3), "last_day": add_days(today, -2)}
+		)
+		return_visits.daily(today)
+		visit = frappe.get_doc("Return Visit", call)
+		policy = frappe.db.get_value("Escalation Policy", {"document_type": "Return Visit"}, "name")
+		self.assertEqual((visit.status, visit.escalation_policy), ("Missed", policy))
+		missed_on = get_datetime(visit.missed_on)
+		self.assertEqual(get_datetime(visit.next_escalation_at), missed_on, "the first level fires at once")
+
+		escalation.sweep(missed_on + timedelta(minutes=5))
+		escalation.sweep(missed_on + timedelta(minutes=6))
+		visit.reload()
+		self.assertEqual(visit.escalation_level, 1)
+		self.assertEqual(len(visit.escalation_log), 1, "a second sweep sends nothing twice")
+		self.assertIn(self.manager, visit.escalation_log[0].recipients)
+		self.assertTrue(
+			frappe.db.exists(
+				"Notification Log",
+				{"document_type": "Return Visit", "document_name": call, "for_user": self.manager},
+			)
+		)
+		self.assertEqual(get_datetime(visit.next_escalation_at), missed_on + timedelta(days=2))
+
+		# made late: the escalation stops
+		self.rate(
+			call,
+			STAFF[0],
+			rating_attitude="Good",
+			rating_skill="Good",
+			rating_punctuality="Good",
+			rating_result="Good",
+		)
+		visit.reload()
+		self.assertEqual((visit.status, visit.next_escalation_at), ("Done", None))
+		escalation.sweep(missed_on + timedelta(days=3))
+		self.assertEqual(frappe.db.get_value("Return Visit", call, "escalation_level"), 1)
 
 	def test_the_second_follow_up_falls_due_after_the_first_is_made(self):
 		job = completed_job(TECHNICIAN)
