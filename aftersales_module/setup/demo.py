@@ -19,12 +19,12 @@ from pathlib import Path
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, add_years, getdate, now_datetime, nowdate
+from frappe.utils import add_days, add_years, get_datetime, getdate, now_datetime, nowdate
 
 from aftersales_module.guard import app_write
 
 DATA_DIR = Path(__file__).parent / "demo_data"
-DATA_FILES = ("customers", "items", "company", "people", "complaints", "repairs")
+DATA_FILES = ("customers", "items", "company", "people", "complaints", "repairs", "contracts", "week")
 # Given to demo users that have no password, on a site in developer mode; see README.md.
 DEFAULT_PASSWORD = "aftersales-demo"
 SAVEPOINT = "aftersales_demo"
@@ -33,6 +33,16 @@ SAVEPOINT = "aftersales_demo"
 ITEM_EXTRAS = ("selling_price", "opening_qty", "opening_warehouse")
 COMPLAINT_EXTRAS = ("customer", "serial_no_of_item", "registered_days_ago", "classification", "actions")
 REPAIR_EXTRAS = ("customer", "technicians", "parts", "statuses", "invoice")
+CONTRACT_EXTRAS = (
+	"label",
+	"customer",
+	"delivery",
+	"started_days_ago",
+	"ends_in_days",
+	"length_days",
+	"visits_done",
+	"renew",
+)
 
 
 def load(name: str):
@@ -50,6 +60,7 @@ class Demo:
 		self.company = company
 		self.data = data
 		self.created: list[str] = []
+		self.done_visits: set[str] = set()
 
 	def ensure(self, doctype: str, filters: dict, values: dict, label: str | None = None) -> str:
 		"""The name of the record matching `filters`, inserting it from `values` when missing;
@@ -71,7 +82,7 @@ class Demo:
 
 	def run(self) -> list[str]:
 		self.make_customers()
-		labour_item = self.make_items()
+		labour_item = self.labour_item = self.make_items()
 		self.spare_parts_warehouse = self.make_warehouse()
 		account = self.make_warranty_account()
 		self.make_prices()
@@ -81,6 +92,8 @@ class Demo:
 		self.make_complaints()
 		self.make_warranty_repair()
 		self.make_paid_repair()
+		self.make_contracts()
+		self.make_week()
 		return self.created
 
 	def make_customers(self):
@@ -417,6 +430,8 @@ class Demo:
 					**values,
 					"technicians": self.technicians(data["technicians"]),
 					"parts": self.parts(data["parts"]),
+					# the demo's own labour item (by the hour), whatever item the settings name
+					"labour": [{**row, "service_item": self.labour_item} for row in data.get("labour", [])],
 				}
 			)
 			with app_write():
@@ -440,6 +455,256 @@ class Demo:
 			invoice = frappe.get_doc("Sales Invoice", make_sales_invoice(job_name))
 			invoice.submit()
 			self.created.append(f"Sales Invoice {invoice.name} (Repair Job {job_name}, Invoiced)")
+
+	# ------------------------------------------------------------ maintenance contracts
+	def contract_settings(self):
+		"""The billing item and the daily reports' activity type, where the settings lack them."""
+		data = self.data["contracts"]
+		record = dict(data["billing_item"])
+		record["item_group"] = self.item_group(record["item_group"])
+		item = self.ensure("Item", {"item_code": record.pop("item_code")}, record)
+		activity = self.ensure("Activity Type", {"activity_type": data["activity_type"]}, {})
+		wanted = {"contract_billing_item": item, "daily_report_activity_type": activity}
+		settings = frappe.get_doc("After Sales Settings")
+		missing = {field: value for field, value in wanted.items() if not settings.get(field)}
+		if missing:
+			settings.update(missing)
+			with app_write():
+				settings.save(ignore_permissions=True)
+
+	def make_contracts(self):
+		"""Contracts active (billed monthly), expiring in 25 and 80 days, expired and renewed, each on
+		a unit delivered to its customer; then the daily sweeps open the inspection jobs, flag the
+		overdue visits, send the renewal reminders and bill what is due. The visits before the last
+		`visits_done` ones are carried out by their jobs."""
+		from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenance_contract import (
+			renew,
+		)
+		from aftersales_module.tasks import contracts as sweeps
+
+		self.contract_settings()
+		data = self.data["contracts"]
+		today = getdate(nowdate())
+		team = [{"user": self.email(m["login"]), "is_lead": m["is_lead"]} for m in data["team"]]
+		for record in data["contracts"]:
+			delivery = {**record["delivery"], "customer": record["customer"]}
+			serial_no = self.deliver_unit(delivery)
+			existing = frappe.db.get_value(
+				"Maintenance Contract Unit",
+				{"serial_no": serial_no, "parenttype": "Maintenance Contract"},
+				"parent",
+				order_by="creation",
+			)
+			if existing:
+				continue
+			if "started_days_ago" in record:
+				start = add_days(today, -record["started_days_ago"])
+			else:
+				start = add_days(today, record["ends_in_days"] - record["length_days"] + 1)
+			values = {k: v for k, v in record.items() if k not in CONTRACT_EXTRAS}
+			doc = frappe.get_doc(
+				{
+					"doctype": "Maintenance Contract",
+					"company": self.company,
+					"customer": self.customer(record["customer"]),
+					"start_date": start,
+					"end_date": add_days(start, record["length_days"] - 1),
+					"units": [{"item_code": delivery["item_code"], "serial_no": serial_no}],
+					"team": team,
+					**values,
+				}
+			)
+			with app_write():
+				doc.insert(ignore_permissions=True)
+			doc.submit()
+			self.created.append(f"Maintenance Contract {doc.name} ({record['label']})")
+			past = [v for v in doc.visits if getdate(v.planned_date) < today]
+			self.done_visits.update(v.name for v in past[: record.get("visits_done", 0)])
+			if record.get("renew"):
+				successor = frappe.get_doc("Maintenance Contract", renew(doc.name, with_quotation=True))
+				successor.submit()
+				self.created.append(f"Maintenance Contract {successor.name} (renews {doc.name})")
+		sweeps.update_statuses(today)
+		for job in sweeps.open_inspection_jobs(today):
+			self.created.append(f"Repair Job {job} (inspection)")
+		self.carry_out_visits()
+		sweeps.mark_overdue_visits(today)
+		sweeps.send_renewal_reminders(today)
+		for invoice in sweeps.bill_contracts(today):
+			self.created.append(f"Sales Invoice {invoice} (contract billing)")
+
+	def carry_out_visits(self):
+		"""The inspection jobs of the visits that were made: dispatched, done on the visit's day."""
+		from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
+
+		technician = self.email(self.data["week"]["technicians"][0])
+		for visit in self.done_visits:
+			job_name, planned = frappe.db.get_value(
+				"Maintenance Contract Visit", visit, ["repair_job", "planned_date"]
+			)
+			if not job_name or frappe.db.get_value("Repair Job", job_name, "status") != "Open":
+				continue
+			job = frappe.get_doc("Repair Job", job_name)
+			job.append("technicians", {"user": technician})
+			job.site_finding = self.data["contracts"]["inspection_finding"]
+			with app_write():
+				job.save(ignore_permissions=True)
+			for status in ("Dispatched", "In Progress", "Completed"):
+				set_status(job_name, status)
+			self.backdate_job(job_name, get_datetime(f"{planned} 15:00:00"))
+
+	def backdate_job(self, job_name: str, done_at):
+		"""The demo tells of past days: the job was finished at `done_at`, and its return visits
+		fall due from then (they were planned from now when it completed, moments ago)."""
+		from aftersales_module.tasks import return_visits
+
+		frappe.db.set_value("Repair Job", job_name, "completed_on", done_at, update_modified=False)
+		visit = frappe.db.get_value("Repair Job", job_name, "contract_visit")
+		if visit:
+			frappe.db.set_value("Maintenance Contract Visit", visit, "completed_on", done_at)
+		frappe.db.delete("Return Visit", {"reference_doctype": "Repair Job", "reference_name": job_name})
+		return_visits.create_for_sources("Repair Job", [job_name])
+
+	# ------------------------------------------------------------ a week of work
+	def make_week(self):
+		"""The last week: each technician's jobs of each day, done and reported; the reports
+		submitted and reviewed; the return visits made, with ratings (one Poor, which opens a
+		complaint), and the calls not made in time missed and escalated. Each step picks up what
+		an earlier run left undone."""
+		data = self.data["week"]
+		today = getdate(nowdate())
+		for days_ago in range(data["days"], 0, -1):
+			day = add_days(today, -days_ago)
+			for t, login in enumerate(data["technicians"]):
+				for j, job in enumerate(data["jobs"]):
+					self.make_week_job(day, days_ago, t, j, login, job)
+		self.report_week(today)
+		self.make_return_visits(today)
+
+	def make_week_job(self, day, days_ago: int, t: int, j: int, login: str, job: dict):
+		from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
+
+		data = self.data["week"]
+		receipt = f"{data['receipt_prefix']}{day}-{t}-{j}"
+		if frappe.db.exists("Repair Job", {"carry_in_receipt_no": receipt}):
+			return
+		customers = self.data["customers"]
+		customer = customers[(days_ago + t + j) % len(customers)]["customer_name"]
+		doc = frappe.get_doc(
+			{
+				"doctype": "Repair Job",
+				"company": self.company,
+				"service_class": "Paid",
+				"customer": self.customer(customer),
+				"posting_date": day,
+				"appointment": get_datetime(f"{day} {job['start']}"),
+				"item_code": job["item_code"],
+				"carry_in_receipt_no": receipt,
+				"reported_symptom": job["symptom"],
+				"site_finding": job["finding"],
+				"first_time_fix": int((days_ago + j) % 4 != 0),
+				"technicians": [{"user": self.email(login)}],
+				"labour": [
+					{"activity": job["activity"], "hours": job["hours"], "service_item": self.labour_item}
+				],
+			}
+		)
+		with app_write():
+			doc.insert(ignore_permissions=True)
+		for status in ("Dispatched", "In Progress", "Completed"):
+			set_status(doc.name, status)
+		self.backdate_job(doc.name, get_datetime(f"{day} {job['end']}"))
+		self.created.append(f"Repair Job {doc.name} ({day}, {login})")
+
+	def report_week(self, today):
+		"""Draft each day's reports; the technician submits them; the supervisor approves them, but
+		returns one and has not reviewed yesterday's yet."""
+		from frappe.model.workflow import apply_workflow
+
+		from aftersales_module.tasks.daily_reports import draft_reports
+
+		data = self.data["week"]
+		supervisor = self.email(data["supervisor"])
+		technicians = [self.email(login) for login in data["technicians"]]
+		for days_ago in range(data["days"], 0, -1):
+			day = add_days(today, -days_ago)
+			have = set(
+				frappe.get_all(
+					"Technician Daily Report",
+					filters={"technician": ("in", technicians), "report_date": day},
+					pluck="technician",
+				)
+			)
+			# a returned report is cancelled, for its technician to amend: it is not drafted again
+			draft_reports(day, [user for user in technicians if user not in have])
+			for name in frappe.get_all(
+				"Technician Daily Report",
+				filters={"technician": ("in", technicians), "report_date": day, "docstatus": ("<", 2)},
+				pluck="name",
+				order_by="technician",
+			):
+				report = frappe.get_doc("Technician Daily Report", name)
+				if report.workflow_state == "Draft":
+					report.notes = data["notes"]
+					report.tomorrow_plan = data["tomorrow_plan"]
+					with app_write():
+						report.save(ignore_permissions=True)
+					self.as_user(report.technician, apply_workflow, report, "Submit")
+					report.reload()
+				elif report.workflow_state != "Submitted" or days_ago == 1:
+					continue
+				if days_ago == 1:
+					state = "Submitted"
+				elif days_ago == data["returned_days_ago"] and report.technician == technicians[-1]:
+					report.review_comment = data["return_comment"]
+					self.as_user(supervisor, report.save)
+					self.as_user(supervisor, apply_workflow, report, "Return to Technician")
+					state = "Returned"
+				else:
+					self.as_user(supervisor, apply_workflow, report, "Approve")
+					state = "Approved"
+				self.created.append(f"Technician Daily Report {name} ({day}, {state})")
+
+	def as_user(self, user: str, fn, *args):
+		previous = frappe.session.user
+		frappe.set_user(user)
+		try:
+			return fn(*args)
+		finally:
+			frappe.set_user(previous)
+
+	def make_return_visits(self, today):
+		"""Every visit due by today is made and rated, except the calls of the first day (missed, so
+		they escalate); one customer rates the attitude Poor, which opens a service complaint."""
+		from aftersales_module.tasks import escalation, return_visits
+
+		data = self.data["week"]
+		staff = self.email(data["return_visit_staff"])
+		first_day = add_days(today, -data["days"])
+		visits = frappe.get_all(
+			"Return Visit",
+			filters={"status": "Open", "due_date": ("<", today), "reference_doctype": "Repair Job"},
+			fields=["name", "service_date", "visit_kind"],
+			order_by="due_date, name",
+		)
+		ratings = data["ratings"]
+		poor_given = frappe.db.exists("Return Visit", {"rating_attitude": "Poor", "visited_by": staff})
+		rated = 0
+		for i, row in enumerate(visits):
+			if getdate(row.service_date) == first_day and row.visit_kind == "Satisfaction Call":
+				continue  # nobody called: missed
+			visit = frappe.get_doc("Return Visit", row.name)
+			values = dict(ratings[i % len(ratings)])
+			if not poor_given and row.visit_kind == "Satisfaction Call":
+				values = {**values, **data["poor_rating"]}
+				poor_given = True
+			visit.update({"reached": 1, "contact_method": "Phone", "attempts": 1, **values})
+			self.as_user(staff, visit.save)
+			rated += 1
+		missed = return_visits.daily(today).get("missed", 0)
+		escalation.sweep()
+		if rated or missed:
+			self.created.append(f"Return Visits: {rated} made with ratings, {missed} missed (escalated)")
 
 
 def demo_company() -> str:

@@ -64,6 +64,8 @@ def jobs_on_day(day, technicians: list[str] | None = None) -> dict[str, list[fra
 		.orderby(job.name)
 	)
 	if technicians is not None:
+		if not technicians:
+			return {}
 		query = query.where(row.user.isin(technicians))
 	rows = query.run(as_dict=True)
 	names = sorted({r.name for r in rows})

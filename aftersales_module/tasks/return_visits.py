@@ -15,7 +15,7 @@ import frappe
 from frappe.query_builder.functions import Count, IfNull
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
-from aftersales_module.bulk import existing_names, insert_rows, reserve_names, standard_values
+from aftersales_module.bulk import existing_names, insert_rows, reserve_names, standard_values, update_rows
 from aftersales_module.escalation.planning import write_plans
 from aftersales_module.policy import visits as policy
 from aftersales_module.settings import get_settings
@@ -279,3 +279,18 @@ def mark_missed(today=None) -> tuple[int, int]:
 	if missed:
 		write_plans(DOCTYPE, [{**row, "status": policy.MISSED, "missed_on": now} for row in missed])
 	return overdue, len(missed)
+
+
+def plan_missed_before_escalation() -> int:
+	"""Visits missed before Return Visit escalated (a site upgraded from then): missed at the end of
+	their last day, and planned to escalate from then. For the patch; the sweep plans new ones."""
+	rows = frappe.get_all(
+		DOCTYPE,
+		filters={"status": policy.MISSED, "escalation_policy": ("is", "not set")},
+		fields=["name", "customer", "last_day", "missed_on"],
+	)
+	for row in rows:
+		row.status = policy.MISSED
+		row.missed_on = row.missed_on or get_datetime(add_days(row.last_day or nowdate(), 1))
+	update_rows(DOCTYPE, ["missed_on"], {row.name: (row.missed_on,) for row in rows})
+	return write_plans(DOCTYPE, rows)

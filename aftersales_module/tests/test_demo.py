@@ -67,32 +67,28 @@ class TestDemo(FrappeTestCase):
 		warranty_job = frappe.get_doc("Repair Job", claim.repair_job)
 		self.assertEqual(warranty_job.service_class, "Warranty")
 		self.assertGreater(warranty_job.parts[0].issued_qty, 0)
-		self.assertTrue(
-			frappe.db.exists(
+		# the parts are expensed: the warranty expense account the settings named when they were
+		# issued (the demo's own on a new site; other tests may have pointed the settings elsewhere)
+		issue = frappe.db.get_value("Stock Entry", {"repair_job": warranty_job.name, "docstatus": 1})
+		expensed = [
+			row.account
+			for row in frappe.get_all(
 				"GL Entry",
-				{
-					# the demo's own warranty expense account (the settings may point elsewhere since)
-					"account": frappe.db.get_value(
-						"Account",
-						{
-							"company": company,
-							"account_name": demo.load("company")["warranty_expense_account"]["account_name"],
-						},
-					),
-					"debit": (">", 0),
-					"is_cancelled": 0,
-					"voucher_no": frappe.db.get_value(
-						"Stock Entry", {"repair_job": warranty_job.name, "docstatus": 1}
-					),
-				},
+				filters={"voucher_no": issue, "debit": (">", 0), "is_cancelled": 0},
+				fields=["account"],
 			)
-		)
+			if frappe.db.get_value("Account", row.account, "root_type") == "Expense"
+		]
+		self.assertTrue(expensed, "the warranty parts reach an expense account in the GL")
 		paid_job = frappe.get_doc(
 			"Repair Job", {"carry_in_receipt_no": repairs["paid_repair"]["carry_in_receipt_no"]}
 		)
 		self.assertEqual(paid_job.status, "Invoiced")
 		self.assertTrue(paid_job.completed_on, "moved by set_status, which stamps completion as for a user")
 		self.assertEqual(frappe.db.get_value("Sales Invoice", paid_job.sales_invoice, "docstatus"), 1)
+
+		self.check_contracts()
+		self.check_week()
 
 		customers = [customer["customer_name"] for customer in demo.load("customers")]
 		self.assertEqual(frappe.db.count("Customer", {"customer_name": ("in", customers)}), len(customers))
@@ -127,6 +123,83 @@ class TestDemo(FrappeTestCase):
 		with patch.dict(frappe.conf, {"developer_mode": 1}):
 			self.assertEqual(demo.set_passwords(), [manager])
 		check_password(manager, demo.DEFAULT_PASSWORD)
+
+	def check_contracts(self):
+		"""Contracts active, expiring in 25 and 80 days, expired and renewed; visits done, due and
+		overdue (its job escalated); the monthly contract billed through real invoices."""
+		data = demo.load("contracts")
+		contracts = {}
+		for record in data["contracts"]:
+			note = frappe.db.get_value(
+				"Delivery Note", {"po_no": record["delivery"]["po_no"], "docstatus": 1}
+			)
+			bundle = frappe.db.get_value("Delivery Note Item", {"parent": note}, "serial_and_batch_bundle")
+			serial_no = frappe.db.get_value("Serial and Batch Entry", {"parent": bundle}, "serial_no")
+			parents = frappe.get_all(
+				"Maintenance Contract Unit",
+				filters={"serial_no": serial_no, "parenttype": "Maintenance Contract"},
+				pluck="parent",
+			)
+			name = frappe.db.get_value(
+				"Maintenance Contract",
+				{"name": ("in", parents), "renewed_from": ("is", "not set"), "docstatus": 1},
+			)
+			contracts[record["label"]] = frappe.get_doc("Maintenance Contract", name)
+		# The site may be long-lived: days pass and other tests' sweeps run on it, so only what
+		# cannot change since the demo ran is checked here; fresh statuses are what the sweeps give.
+		self.assertEqual(contracts["expired"].status, "Expired")
+		self.assertEqual(contracts["renewed"].status, "Renewed")
+		self.assertTrue(
+			all(doc.status in ("Active", "Expiring", "Expired", "Renewed") for doc in contracts.values())
+		)
+		successor = contracts["renewed"].renewed_to
+		self.assertEqual(frappe.db.get_value("Maintenance Contract", successor, "docstatus"), 1)
+		active = contracts["active, billed monthly, visits done, due and overdue"]
+		self.assertGreaterEqual(sum(v.status == "Done" for v in active.visits), 2)
+		jobs = [v.repair_job for v in active.visits if v.repair_job and v.status != "Done"]
+		self.assertTrue(
+			any(frappe.db.get_value("Repair Job", job, "escalation_level") for job in jobs),
+			"the overdue visit's inspection job escalated",
+		)
+		invoices = frappe.get_all(
+			"Sales Invoice", filters={"maintenance_contract": active.name, "docstatus": 1}, pluck="name"
+		)
+		self.assertGreaterEqual(len(invoices), 3, "billed month by month")
+		self.assertTrue(
+			frappe.db.exists("Reminder Log", {"reference_name": contracts["expiring in 25 days"].name})
+		)
+
+	def check_week(self):
+		"""A week of reports (submitted, approved, one returned) with Timesheets, and return visits
+		with ratings: one Poor, which opened a complaint, and missed ones, escalated."""
+		week = demo.load("week")
+		domain = demo.load("people")["email_domain"]
+		technicians = [f"{login}@{domain}" for login in week["technicians"]]
+		reports = frappe.get_all(
+			"Technician Daily Report",
+			filters={"technician": ("in", technicians)},
+			fields=["name", "workflow_state", "timesheet", "total_hours"],
+		)
+		self.assertEqual(len(reports), week["days"] * len(technicians))
+		states = {r.workflow_state for r in reports}
+		self.assertEqual(states, {"Approved", "Returned", "Submitted"})
+		self.assertTrue(all(r.total_hours > 0 for r in reports))
+		self.assertTrue(all(r.timesheet for r in reports if r.workflow_state != "Returned"))
+		jobs = frappe.get_all(
+			"Repair Job",
+			filters={"carry_in_receipt_no": ("like", f"{week['receipt_prefix']}%")},
+			pluck="name",
+		)
+		visits = frappe.get_all(
+			"Return Visit",
+			filters={"repair_job": ("in", jobs)},
+			fields=["status", "rating_attitude", "complaint", "escalation_level"],
+		)
+		self.assertTrue(any(v.status == "Done" and v.rating_attitude for v in visits))
+		self.assertTrue(any(v.rating_attitude == "Poor" and v.complaint for v in visits))
+		missed = [v for v in visits if v.status == "Missed"]
+		self.assertTrue(missed)
+		self.assertTrue(all(v.escalation_level >= 1 for v in missed))
 
 	def test_a_failed_demo_leaves_nothing_behind(self):
 		demo.make_demo()

@@ -111,7 +111,11 @@ def make_test_masters():
 	make_company(TEST_COMPANY, TEST_COMPANY_ABBR)
 	make_company(OTHER_COMPANY, OTHER_COMPANY_ABBR)
 	make_item(SPARE_PART, valuation_rate=100)
-	make_item(SERVICE_ITEM, is_stock_item=0)
+	# Labour is sold by the hour, in fractions: ERPNext's "Nos" must be a whole number on a new site.
+	make_item(SERVICE_ITEM, is_stock_item=0, stock_uom="Hour")
+	if frappe.db.get_value("Item", SERVICE_ITEM, "stock_uom") != "Hour":
+		frappe.db.set_value("Item", SERVICE_ITEM, "stock_uom", "Hour")
+		frappe.db.set_value("UOM Conversion Detail", {"parent": SERVICE_ITEM, "uom": "Nos"}, "uom", "Hour")
 	make_item(SERIAL_ITEM, has_serial_no=1, serial_no_series="ASTU-.#####", warranty_period="365")
 	make_customer(CUSTOMER)
 

@@ -72,6 +72,11 @@ class MaintenanceContract(AppDocument):
 		"renewal_quotation",
 	)
 
+	def before_insert(self):
+		# An amendment of a renewal is still the renewal: Frappe copies no `no_copy` field to it.
+		if self.amended_from and not self.renewed_from:
+			self.renewed_from = frappe.db.get_value("Maintenance Contract", self.amended_from, "renewed_from")
+
 	def validate(self):
 		self.throw_problems(policy.date_problems(getdate(self.start_date), getdate(self.end_date)))
 		self.throw_problems(policy.amount_problems(flt(self.billing_amount)))

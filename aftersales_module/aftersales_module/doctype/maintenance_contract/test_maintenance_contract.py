@@ -415,6 +415,7 @@ class TestMaintenanceContract(FrappeTestCase):
 		# the amended successor is still the renewal, and submitting it marks the old one again
 		amended = frappe.copy_doc(successor)
 		amended.amended_from = successor.name
+		amended.docstatus = 0
 		amended.insert()
 		self.assertEqual(amended.renewed_from, doc.name)
 		amended.submit()
