@@ -106,7 +106,7 @@ MATRIX = {
 		AS_USER: (Y, Y, Y, Y, N),
 		TECHNICIAN: (Y, N, N, N, N),
 		STOCK_USER: (N, N, N, N, N),
-		ACCOUNTS_USER: (N, N, N, N, N),
+		ACCOUNTS_USER: (Y, N, N, N, N),  # the Warranty Cost report links the claims
 		REGIONAL: (N, N, N, N, N),
 		GENERAL: (N, N, N, N, N),
 		PORTAL: (N, N, N, N, N),

@@ -413,7 +413,7 @@ class TestMaintenanceContract(FrappeTestCase):
 		self.assertNotEqual(old.status, "Renewed")
 
 		# the amended successor is still the renewal, and submitting it marks the old one again
-		amended = frappe.copy_doc(successor)
+		amended = frappe.copy_doc(successor, ignore_no_copy=False)  # as the desk amends
 		amended.amended_from = successor.name
 		amended.docstatus = 0
 		amended.insert()
