@@ -24,6 +24,22 @@ from aftersales_module.tests.utils import (
 	make_repair_job,
 	make_user,
 )
+from aftersales_module.tests.visit_utils import completed_job, make_staff, visits_of
+
+# A log row as the escalation engine writes it; a plain save may not add one.
+ESCALATION_ROW = {
+	"escalated_at": "2026-01-01 00:00:00",
+	"from_level": 0,
+	"to_level": 1,
+	"level_label": "Manager",
+	"recipients": "Administrator",
+	"reason": "Overdue",
+	"channels": "Desk",
+}
+
+
+def escalation_policy_of(doctype: str) -> str:
+	return frappe.db.get_value("Escalation Policy", {"document_type": doctype}, "name")
 
 
 def rest(handler, *args, body: dict):
@@ -45,6 +61,7 @@ class TestManagedFields(FrappeTestCase):
 		cls.technician = make_user("as-mf-tech@example.com", ["Service Technician"])
 		cls.regional = make_user("as-mf-regional@example.com", ["Regional Manager"])
 		cls.gm = make_user("as-mf-gm@example.com", ["General Manager"])
+		cls.staff = make_staff("as-mf-visits@example.com")
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
@@ -91,6 +108,13 @@ class TestManagedFields(FrappeTestCase):
 			"supervisor": self.manager,
 			"supervisor_checked_on": str(now_datetime()),
 			"completed_on": str(now_datetime()),
+			# the SLA deadline and the escalation the engine keeps
+			"sla_deadline": str(add_days(now_datetime(), 30)),
+			"sla_overdue": 1,
+			"escalation_policy": escalation_policy_of("Repair Job"),
+			"escalation_level": 99,
+			"next_escalation_at": str(add_days(now_datetime(), 30)),
+			"escalation_log": [ESCALATION_ROW],
 		}
 		for user in (self.manager, self.user, self.technician):
 			for fieldname, value in managed.items():
@@ -122,6 +146,31 @@ class TestManagedFields(FrappeTestCase):
 			pluck="content",
 		)
 		self.assertTrue(any("Paid" in c and "Warranty" in c and self.manager in c for c in comment), comment)
+
+	# -------------------------------------------------------------- Return Visit
+
+	def test_return_visit_missed_and_escalation_fields_only_the_app_sets(self):
+		job = completed_job(self.technician)
+		frappe.db.commit()
+		visit = visits_of("Repair Job", job.name)[0].name
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.delete_doc, "Repair Job", job.name, force=True)
+		self.addCleanup(frappe.db.delete, "Return Visit", {"repair_job": job.name})
+		managed = {
+			"missed_on": str(now_datetime()),
+			"escalation_policy": escalation_policy_of("Return Visit"),
+			"escalation_level": 99,
+			"next_escalation_at": str(add_days(now_datetime(), 30)),
+			"escalation_log": [ESCALATION_ROW],
+		}
+		for user in (self.manager, self.staff):
+			for fieldname, value in managed.items():
+				self.assertRefused(user, "Return Visit", visit, {fieldname: value})
+		# refused for the field, not the user: the same staff member writes a plain field
+		frappe.set_user(self.staff)
+		rest(update_doc, "Return Visit", visit, body={"suggestions": "call after 6 pm"})
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Return Visit", visit, "suggestions"), "call after 6 pm")
 
 	def test_a_new_repair_job_starts_open(self):
 		frappe.set_user(self.user)
