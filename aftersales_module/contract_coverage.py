@@ -12,7 +12,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from frappe.utils import flt, get_datetime, getdate, now_datetime
 
 from aftersales_module.escalation.planning import plan
-from aftersales_module.escalation.registry import Escalatable
+from aftersales_module.escalation.registry import ENGINE_FIELDS, Escalatable
 from aftersales_module.guard import in_app_write, refuse_managed_changes
 from aftersales_module.policy import contract as policy
 from aftersales_module.policy import repair as repair_policy
@@ -30,11 +30,7 @@ JOB_MANAGED_FIELDS = (
 	"resolution_due",
 	"sla_deadline",
 	"sla_overdue",
-	"escalation_policy",
-	"escalation_level",
-	"escalation_clock_start",
-	"last_escalated_at",
-	"next_escalation_at",
+	*ENGINE_FIELDS,
 	"escalation_log",
 )
 

@@ -1,13 +1,12 @@
 """Which Escalation Policy fits a document, and when its next level falls due."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import frappe
 from frappe.utils import get_datetime, getdate, now_datetime
 from frappe.utils.nestedset import get_ancestors_of
 
-from aftersales_module.bulk import update_rows
+from aftersales_module.bulk import update_each
 from aftersales_module.escalation.registry import config_of
 from aftersales_module.policy.complaint import pick_policy
 from aftersales_module.policy.escalation import Calendar, Level, next_escalation_at, reply_deadline
@@ -112,7 +111,8 @@ def plan(doc) -> None:
 def plan_many(doctype: str, rows: list[dict]) -> dict[str, dict]:
 	"""Set-based `plan` for documents written with bulk SQL (a sweep's new or newly missed rows):
 	`rows` carry name, status, customer, the match fields and the clock; returns, by name, the
-	escalation columns to write. Policies are matched once per distinct case."""
+	escalation columns to write for the rows a policy applies to. Policies are matched once per
+	distinct case."""
 	config = config_of(doctype)
 	customers = {row["customer"] for row in rows if row.get("customer")}
 	groups = (
@@ -137,8 +137,10 @@ def plan_many(doctype: str, rows: list[dict]) -> dict[str, dict]:
 		if key not in matched:
 			matched[key] = match_policy(doctype, case)
 		policy_name = matched[key]
+		if not policy_name:
+			continue
 		clock = row.get(config.clock_field)
-		if not policy_name or not clock or row.get("status") not in config.active_statuses:
+		if not clock or row.get("status") not in config.active_statuses:
 			updates[row["name"]] = {"escalation_policy": policy_name, "next_escalation_at": None}
 			continue
 		policy = loaded.get(policy_name) or loaded.setdefault(policy_name, load_policy(policy_name))
@@ -152,15 +154,7 @@ def plan_many(doctype: str, rows: list[dict]) -> dict[str, dict]:
 
 
 def write_plans(doctype: str, rows: list[dict]) -> int:
-	"""Plan `rows` (see `plan_many`) and write the result, one statement per chunk; rows no policy
-	applies to are left as they are. Returns how many were planned."""
-	planned = {
-		name: values for name, values in plan_many(doctype, rows).items() if values["escalation_policy"]
-	}
-	groups = defaultdict(dict)
-	for name, values in planned.items():
-		columns = tuple(sorted(values))
-		groups[columns][name] = tuple(values[column] for column in columns)
-	for columns, updates in groups.items():
-		update_rows(doctype, list(columns), updates)
+	"""Plan `rows` (see `plan_many`) and write the result in batches. Returns how many were planned."""
+	planned = plan_many(doctype, rows)
+	update_each(doctype, planned)
 	return len(planned)

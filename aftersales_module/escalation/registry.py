@@ -5,6 +5,16 @@ from dataclasses import dataclass
 
 import frappe
 
+# The columns the engine keeps on every escalating doctype: app-managed wherever they are (with the
+# log table), so that a plain save cannot move them.
+ENGINE_FIELDS = (
+	"escalation_policy",
+	"escalation_level",
+	"escalation_clock_start",
+	"last_escalated_at",
+	"next_escalation_at",
+)
+
 
 @dataclass(frozen=True)
 class Escalatable:

@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from aftersales_module.bulk import insert_rows, update_rows
+from aftersales_module.bulk import insert_rows, update_each
 from aftersales_module.escalation.notify import outgoing_email_configured, queue_webhook_delivery
 from aftersales_module.escalation.registry import Escalatable
 
@@ -107,15 +107,7 @@ class Batch:
 		self.write_notifications(meta_values)
 		for name, users in self.assigned.items():
 			self.updates.setdefault(name, {})["_assign"] = json.dumps(sorted(users))
-		# Rows that change the same columns go in one statement per chunk.
-		groups = defaultdict(dict)
-		for name, values in self.updates.items():
-			columns = tuple(sorted(values))
-			groups[columns][name] = tuple(values[column] for column in columns)
-		for columns, rows in groups.items():
-			update_rows(
-				self.doctype, list(columns), rows, {"modified": self.now, "modified_by": "Administrator"}
-			)
+		update_each(self.doctype, self.updates, {"modified": self.now, "modified_by": "Administrator"})
 		self.send_digests()
 		if any(entry["webhook_status"] for entry in self.logs):
 			queue_webhook_delivery()

@@ -7,7 +7,7 @@ from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from aftersales_module.escalation import engine
 from aftersales_module.escalation.planning import plan
-from aftersales_module.escalation.registry import Escalatable
+from aftersales_module.escalation.registry import ENGINE_FIELDS, Escalatable
 from aftersales_module.guard import AppDocument
 from aftersales_module.policy import complaint as complaint_policy
 from aftersales_module.policy.escalation import restart_on_reopen
@@ -31,12 +31,8 @@ HANDLING_ROLES = (MANAGER, USER, "System Manager")
 class ComplaintRecord(AppDocument):
 	# The escalation engine, the workflow and repeat detection keep these; nobody types them.
 	app_managed_fields = (
-		"escalation_level",
+		*ENGINE_FIELDS,
 		"escalation_log",
-		"escalation_policy",
-		"next_escalation_at",
-		"last_escalated_at",
-		"escalation_clock_start",
 		"is_overdue",
 		"approver",
 		"approved_on",

@@ -11,7 +11,7 @@ from frappe import _
 from frappe.utils import escape_html, getdate, now_datetime, nowdate
 
 from aftersales_module.escalation.planning import plan
-from aftersales_module.escalation.registry import Escalatable
+from aftersales_module.escalation.registry import ENGINE_FIELDS, Escalatable
 from aftersales_module.guard import AppDocument, app_write
 from aftersales_module.policy import visits as policy
 
@@ -100,11 +100,7 @@ class ReturnVisit(AppDocument):
 		"due_date",
 		"last_day",
 		"missed_on",
-		"escalation_policy",
-		"escalation_level",
-		"escalation_clock_start",
-		"last_escalated_at",
-		"next_escalation_at",
+		*ENGINE_FIELDS,
 		"escalation_log",
 		"visited_on",
 		"visited_by",
