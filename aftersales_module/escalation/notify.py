@@ -9,7 +9,9 @@ from frappe import _
 from frappe.utils import escape_html, get_url_to_form, now_datetime
 
 from aftersales_module import webhooks
+from aftersales_module.bulk import update_rows
 from aftersales_module.escalation.registry import escalatables
+from aftersales_module.mail import NOT_SENT, outgoing_problem, queue_email
 from aftersales_module.settings import get_settings
 
 DIGEST_LINES = 200
@@ -18,8 +20,10 @@ MAX_WEBHOOK_ATTEMPTS = 10
 WEBHOOK_BATCH = 500
 
 
-def send_digests(doctype: str, digests: dict) -> None:
-	"""One email per recipient listing the cases escalated to them."""
+def send_digests(doctype: str, digests: dict, log_doctype: str | None = None) -> None:
+	"""One email per recipient listing the cases escalated to them. An email that cannot be queued
+	marks its log rows Not Sent, with why; it is not tried again."""
+	unsent = {}
 	for user_id, entries in digests.items():
 		rows = [
 			{
@@ -29,9 +33,9 @@ def send_digests(doctype: str, digests: dict) -> None:
 				"level": level,
 				"reason": reason,
 			}
-			for name, title, level, reason in entries[:DIGEST_LINES]
+			for name, title, level, reason, *_log in entries[:DIGEST_LINES]
 		]
-		frappe.sendmail(
+		problem = queue_email(
 			recipients=[user_id],
 			subject=_("{0} after-sales cases escalated to you").format(len(entries)),
 			message=frappe.render_template(
@@ -39,10 +43,15 @@ def send_digests(doctype: str, digests: dict) -> None:
 			),
 			delayed=True,
 		)
+		if problem:
+			for *_entry, log_name in (entry for entry in entries if len(entry) > 4):
+				unsent[log_name] = (NOT_SENT, _("To {0}: {1}").format(user_id, problem)[:1000])
+	if unsent and log_doctype:
+		update_rows(log_doctype, ["email_status", "email_error"], unsent)
 
 
 def outgoing_email_configured() -> bool:
-	return bool(frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}))
+	return not outgoing_problem()
 
 
 WEBHOOK_JOB_ID = "aftersales-escalation-webhooks"

@@ -17,8 +17,9 @@ from frappe import _
 from frappe.utils import getdate
 
 from aftersales_module.bulk import insert_rows, update_each
-from aftersales_module.escalation.notify import outgoing_email_configured, queue_webhook_delivery
+from aftersales_module.escalation.notify import queue_webhook_delivery
 from aftersales_module.escalation.registry import Escalatable
+from aftersales_module.mail import email_status, insert_notifications, outgoing_problem
 
 
 def escape_html(text: str | None) -> str:
@@ -46,6 +47,8 @@ class Batch:
 		# Translated once per batch, not once per escalation.
 		self.doctype_label = _(self.doctype)
 		self.subject_template = _("{0} {1} escalated to {2}: {3}")
+		# Why no digest can be emailed (no outgoing account), asked once: the log says so.
+		self.email_problem = outgoing_problem()
 
 	def escalate(
 		self, row, from_level, level, level_row, recipients, due_at, reason, manual=False, user=None
@@ -62,8 +65,11 @@ class Batch:
 		]
 		# These rows are written with bulk SQL, which skips Frappe's sanitizing: escape what a
 		# user typed (the case's title, a manual reason, a policy's level label) here.
+		log_name = frappe.generate_hash(length=12)
+		emailed = "Email" in channels and bool(recipients)
 		self.logs.append(
 			{
+				"name": log_name,
 				"parent": row.name,
 				"escalated_at": due_at,
 				"from_level": from_level,
@@ -75,6 +81,8 @@ class Batch:
 				"is_manual": 1 if manual else 0,
 				"escalated_by": user,
 				"webhook_status": "Pending" if "Webhook" in channels else None,
+				"email_status": email_status(self.email_problem) if emailed else None,
+				"email_error": self.email_problem if emailed else None,
 			}
 		)
 		title = row.get(self.config.title_field) or row.name
@@ -92,7 +100,7 @@ class Batch:
 			self.notifications.extend((row, user_id, subject, escaped_reason) for user_id in recipients)
 		if level_row.notify_email:
 			for user_id in recipients:
-				self.digests[user_id].append((row, level_row.level_label, reason))
+				self.digests[user_id].append((row, level_row.level_label, reason, log_name))
 
 	def write(self):
 		meta_values = {
@@ -129,11 +137,11 @@ class Batch:
 				.run()
 			):
 				next_idx[parent] = idx or 0
-		fields = ["name", "idx", *self.logs[0].keys()]
+		fields = ["idx", *self.logs[0].keys()]
 		values = []
 		for entry in self.logs:
 			next_idx[entry["parent"]] += 1
-			values.append((frappe.generate_hash(length=12), next_idx[entry["parent"]], *entry.values()))
+			values.append((next_idx[entry["parent"]], *entry.values()))
 		constants = {**meta_values, "parenttype": self.doctype, "parentfield": self.config.log_field}
 		insert_rows(self.config.log_doctype, fields, values, constants)
 
@@ -161,38 +169,22 @@ class Batch:
 		insert_rows("ToDo", fields, values, constants)
 
 	def write_notifications(self, meta_values):
-		if not self.notifications:
-			return
-		fields = ["name", "subject", "email_content", "for_user", "document_name"]
-		values = [
-			(frappe.generate_hash(length=12), subject, reason, user_id, row.name)
-			for row, user_id, subject, reason in self.notifications
-		]
-		constants = {
-			**meta_values,
-			"type": "Alert",
-			"document_type": self.doctype,
-			"from_user": "Administrator",
-			"read": 0,
-		}
-		insert_rows("Notification Log", fields, values, constants)
+		insert_notifications(
+			self.doctype,
+			[(user_id, row.name, subject, reason) for row, user_id, subject, reason in self.notifications],
+			meta_values["creation"],
+		)
 
 	def send_digests(self):
-		"""Queue one digest email per recipient as a background job, after the sweep commits."""
-		if not self.digests:
-			return
-		if not outgoing_email_configured():
-			frappe.log_error(
-				title=_("After-sales escalation emails not sent"),
-				message=_(
-					"No outgoing Email Account is enabled; {0} recipients got desk notifications only."
-				).format(len(self.digests)),
-			)
+		"""Queue one digest email per recipient as a background job, after the sweep commits. With
+		no outgoing account, the log rows already say the email was not sent and why; the ToDos and
+		desk notifications went out all the same."""
+		if not self.digests or self.email_problem:
 			return
 		digests = {
 			user_id: [
-				(row.name, row.get(self.config.title_field) or "", level_label, reason)
-				for row, level_label, reason in entries
+				(row.name, row.get(self.config.title_field) or "", level_label, reason, log_name)
+				for row, level_label, reason, log_name in entries
 			]
 			for user_id, entries in self.digests.items()
 		}
@@ -200,6 +192,7 @@ class Batch:
 			"aftersales_module.escalation.notify.send_digests",
 			queue="short",
 			doctype=self.doctype,
+			log_doctype=self.config.log_doctype,
 			digests=digests,
 			enqueue_after_commit=True,
 			now=bool(frappe.flags.in_test),

@@ -20,8 +20,9 @@ from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenanc
 	inspection_job_lead_days,
 	reminder_lead_days,
 )
-from aftersales_module.bulk import existing_names, insert_rows
+from aftersales_module.bulk import existing_names, insert_rows, update_rows
 from aftersales_module.guard import app_write
+from aftersales_module.mail import email_status, insert_notifications, outgoing_problem, queue_email
 from aftersales_module.policy import contract as policy
 from aftersales_module.policy import repair as repair_policy
 from aftersales_module.settings import get_settings
@@ -272,9 +273,11 @@ def sent_leads(kind: str, doctype: str, names: list[str]) -> dict[str, set[int]]
 	return sent
 
 
-def claim_reminders(kind: str, doctype: str, due: dict[str, int], channel: str, sent_to: dict) -> set[str]:
+def claim_reminders(
+	kind: str, doctype: str, due: dict[str, int], channel: str, sent_to: dict
+) -> dict[str, str]:
 	"""Insert one Reminder Log per due document (INSERT IGNORE on its unique key); the documents
-	whose row this worker inserted, which this worker then reminds."""
+	whose row this worker inserted, which this worker then reminds, with the name of their row."""
 	names = {reference: new_name() for reference in due}
 	now = now_datetime()
 	insert_ignore(
@@ -286,7 +289,16 @@ def claim_reminders(kind: str, doctype: str, due: dict[str, int], channel: str, 
 		],
 	)
 	mine = claimed("Reminder Log", list(names.values()))
-	return {ref for ref, name in names.items() if name in mine}
+	return {ref: name for ref, name in names.items() if name in mine}
+
+
+def record_email_results(results: dict[str, str | None]) -> None:
+	"""Write on each Reminder Log (by name) whether its email was queued, and if not, why."""
+	update_rows(
+		"Reminder Log",
+		["email_status", "email_error"],
+		{name: (email_status(problem), problem) for name, problem in results.items()},
+	)
 
 
 def send_renewal_reminders(today: date | None = None) -> list[str]:
@@ -343,15 +355,23 @@ def send_renewal_reminders(today: date | None = None) -> list[str]:
 		if row.contact_email:
 			groups[row.contact_language or default_language].append(row.contact_email)
 		for member in team.get(name, []):
-			groups[member.language or default_language].append(member.email)
+			if member.email:
+				groups[member.language or default_language].append(member.email)
 		recipients[name] = groups
 	sent_to = {name: [e for emails in groups.values() for e in emails] for name, groups in recipients.items()}
-	mine = claim_reminders(policy.CONTRACT_RENEWAL, CONTRACT, due, "Email, ToDo", sent_to)
-	todos = []
+	mine = claim_reminders(policy.CONTRACT_RENEWAL, CONTRACT, due, "Email, ToDo, Desk", sent_to)
+	todos, notifications, results = [], [], {}
+	problem = outgoing_problem()
 	for name in sorted(mine):
 		row = by_name[name]
-		for language, emails in recipients[name].items():
-			queue_renewal_email(row, due[name], language, emails)
+		results[mine[name]] = first_problem(
+			queue_renewal_email(row, due[name], language, emails, problem)
+			for language, emails in recipients[name].items()
+		)
+		for member in team.get(name, []):
+			notifications.append(
+				(member.user, name, renewal_text(row, due[name], member.language or default_language), "")
+			)
 		if row.account_lead:
 			todos.append(
 				(
@@ -366,6 +386,8 @@ def send_renewal_reminders(today: date | None = None) -> list[str]:
 					"Administrator",
 				)
 			)
+	record_email_results(results)
+	insert_notifications(CONTRACT, notifications, now_datetime())
 	insert_ignore(
 		"ToDo",
 		[
@@ -393,15 +415,14 @@ def team_members(contracts: list[str]) -> dict[str, list]:
 			frappe.qb.from_(team)
 			.join(user)
 			.on(user.name == team.user)
-			.select(team.parent, user.email, user.language)
+			.select(team.parent, user.name.as_("user"), user.email, user.language)
 			.where(
 				(team.parenttype == CONTRACT)
 				& (team.parent.isin(contracts[start : start + CHUNK]))
 				& (user.enabled == 1)
 			)
 		).run(as_dict=True):
-			if row.email:
-				members[row.parent].append(row)
+			members[row.parent].append(row)
 	return members
 
 
@@ -412,7 +433,16 @@ def renewal_text(row, lead: int, language: str) -> str:
 	).format(row.name, escape_html(row.customer_name or row.customer), row.end_date, lead)
 
 
-def queue_renewal_email(row, lead: int, language: str, emails: list[str]) -> None:
+def first_problem(problems) -> str | None:
+	"""Of the emails one reminder sends (one per language), why the first unsent one was not sent;
+	a reminder with nobody to email is not sent either."""
+	problems = list(problems)
+	if not problems:
+		return queue_email(recipients=[])
+	return next((problem for problem in problems if problem), None)
+
+
+def queue_renewal_email(row, lead: int, language: str, emails: list[str], problem: str | None) -> str | None:
 	subject = _("Maintenance Contract {0} ends on {1}", lang=language).format(row.name, row.end_date)
 	message = "<p>{}</p><p>{}</p><p><a href='{}'>{}</a></p>".format(
 		_("Dear {0},", lang=language).format(escape_html(row.customer_name or row.customer)),
@@ -423,7 +453,8 @@ def queue_renewal_email(row, lead: int, language: str, emails: list[str]) -> Non
 		get_url_to_form(CONTRACT, row.name),
 		_("Open the contract", lang=language),
 	)
-	frappe.sendmail(
+	return queue_email(
+		problem,
 		recipients=emails,
 		subject=subject,
 		message=message,
@@ -464,17 +495,30 @@ def send_warranty_ending_alerts(today: date | None = None) -> list[str]:
 			due[row.name], by_name[row.name] = lead, row
 	if not due:
 		return []
-	managers = manager_emails()
+	managers = after_sales_managers()
+	by_language = defaultdict(list)
+	for manager in managers:
+		if manager.email:
+			by_language[manager.language].append(manager.email)
 	mine = claim_reminders(
 		policy.WARRANTY_ENDING,
 		"Warranty Registration",
 		due,
-		"Email",
-		{name: [e for emails in managers.values() for e in emails] for name in due},
+		"Email, Desk",
+		{name: [m.email for m in managers if m.email] for name in due},
 	)
+	problem = outgoing_problem()
+	results, notifications = {}, []
 	for name in sorted(mine):
-		for language, emails in managers.items():
-			queue_warranty_email(by_name[name], language, emails)
+		row = by_name[name]
+		results[mine[name]] = first_problem(
+			queue_warranty_email(row, language, emails, problem) for language, emails in by_language.items()
+		)
+		notifications += [
+			(manager.name, name, warranty_text(row, manager.language), "") for manager in managers
+		]
+	record_email_results(results)
+	insert_notifications("Warranty Registration", notifications, now_datetime())
 	return sorted(mine)
 
 
@@ -496,16 +540,16 @@ def covered_serials(serials: list[str]) -> dict[str, date]:
 	return ends
 
 
-def manager_emails() -> dict[str, list[str]]:
+def after_sales_managers() -> list:
+	"""The enabled After Sales Managers: user, email and language (the site's when theirs is unset)."""
 	role = frappe.qb.DocType("Has Role")
 	user = frappe.qb.DocType("User")
-	groups = defaultdict(list)
 	default_language = system_language()
-	for row in (
+	managers = (
 		frappe.qb.from_(role)
 		.join(user)
 		.on(user.name == role.parent)
-		.select(user.email, user.language)
+		.select(user.name, user.email, user.language)
 		.distinct()
 		.where(
 			(role.parenttype == "User")
@@ -514,29 +558,36 @@ def manager_emails() -> dict[str, list[str]]:
 			& (user.user_type == "System User")
 			& (user.name.notin(("Administrator", "Guest")))
 		)
-	).run(as_dict=True):
-		if row.email:
-			groups[row.language or default_language].append(row.email)
-	return groups
+		.orderby(user.name)
+	).run(as_dict=True)
+	for manager in managers:
+		manager.language = manager.language or default_language
+	return managers
 
 
-def queue_warranty_email(row, language: str, emails: list[str]) -> None:
+def warranty_text(row, language: str) -> str:
+	"""The alert, escaped: the customer's and unit's names were typed by users."""
+	return _(
+		"The warranty of {0} ({1}) delivered to {2} ends on {3}. Offer the customer a maintenance contract.",
+		lang=language,
+	).format(
+		escape_html(row.serial_no or row.item_code),
+		escape_html(row.item_code),
+		escape_html(row.customer_name or row.customer),
+		row.end_date,
+	)
+
+
+def queue_warranty_email(row, language: str, emails: list[str], problem: str | None) -> str | None:
 	unit = row.serial_no or row.item_code
-	frappe.sendmail(
+	return queue_email(
+		problem,
 		recipients=emails,
 		subject=_("Warranty of {0} for {1} ends on {2}", lang=language).format(
 			unit, row.customer_name or row.customer, row.end_date
 		),
 		message="<p>{}</p><p><a href='{}'>{}</a></p>".format(
-			_(
-				"The warranty of {0} ({1}) delivered to {2} ends on {3}. Offer the customer a maintenance contract.",
-				lang=language,
-			).format(
-				escape_html(unit),
-				escape_html(row.item_code),
-				escape_html(row.customer_name or row.customer),
-				row.end_date,
-			),
+			warranty_text(row, language),
 			get_url_to_form("Warranty Registration", row.name),
 			_("Offer a Contract", lang=language),
 		),

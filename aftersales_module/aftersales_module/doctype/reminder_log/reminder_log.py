@@ -1,7 +1,8 @@
 # Copyright (c) 2026, aftersales_module developers
 # For license information, please see license.txt
 
-"""One row per reminder the app sent. The unique key (reference, kind, lead time) is what makes the
+"""One row per reminder the app sent, and whether its email went out (a site without outgoing email
+still logs, assigns and notifies; the row says the email was not sent and why). The unique key (reference, kind, lead time) is what makes the
 daily sweeps idempotent and safe with two workers: a reminder is sent only by the worker whose
 INSERT IGNORE claimed its row."""
 
@@ -20,6 +21,8 @@ class ReminderLog(AppDocument):
 		from frappe.types import DF
 
 		channel: DF.Data | None
+		email_error: DF.SmallText | None
+		email_status: DF.Literal["", "Queued", "Not Sent"]
 		kind: DF.Literal["Contract Renewal", "Warranty Ending"]
 		lead_days: DF.Int
 		reference_doctype: DF.Link
@@ -28,7 +31,16 @@ class ReminderLog(AppDocument):
 		sent_to: DF.SmallText | None
 	# end: auto-generated types
 
-	app_managed_fields = ("kind", "reference_doctype", "reference_name", "lead_days", "sent_on", "sent_to")
+	app_managed_fields = (
+		"kind",
+		"reference_doctype",
+		"reference_name",
+		"lead_days",
+		"sent_on",
+		"sent_to",
+		"email_status",
+		"email_error",
+	)
 
 
 def on_doctype_update():
