@@ -9,12 +9,14 @@ users holding the role Return Visit Staff.
 
 Escalation: a visit not made by its last day is Missed from the sweep's run (`missed_on`); the sweep
 plans its escalation in the same pass, and the hourly escalation sweep escalates it by the Return
-Visit escalation policy."""
+Visit escalation policy. A visit made already past its last day is Missed at the end of that day
+and planned in the pass that creates it."""
 
 import frappe
 from frappe.query_builder.functions import Count, IfNull
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
+from aftersales_module.assignment import assign_in_bulk
 from aftersales_module.bulk import existing_names, insert_rows, reserve_names, standard_values, update_rows
 from aftersales_module.escalation.planning import write_plans
 from aftersales_module.policy import visits as policy
@@ -158,10 +160,19 @@ def create_for_sources(doctype: str, names=None, since=None, today=None) -> list
 		"due_date",
 		"last_day",
 		"contact_method",
+		"missed_on",
 	]
 	values = []
+	born_missed = []
 	for name, (row, service_date, planned) in zip(names_taken, missing, strict=True):
 		overdue, status = policy.state_on(policy.OPEN, planned.due_date, planned.last_day, today)
+		# made already past its last day (a job completed late, a catch-up after the scheduler was
+		# down): missed at the end of that day, and planned to escalate as the sweep plans its own
+		missed_on = get_datetime(add_days(planned.last_day, 1)) if status == policy.MISSED else None
+		if missed_on:
+			born_missed.append(
+				{"name": name, "customer": row.customer, "status": status, "missed_on": missed_on}
+			)
 		values.append(
 			(
 				*standard_values(name, now, user).values(),
@@ -183,23 +194,23 @@ def create_for_sources(doctype: str, names=None, since=None, today=None) -> list
 				planned.due_date,
 				planned.last_day,
 				"Phone",
+				missed_on,
 			)
 		)
 	insert_rows(DOCTYPE, fields, values, ignore_duplicates=True)
 	created = existing_names(DOCTYPE, names_taken)
+	mine = set(created)
+	write_plans(DOCTYPE, [row for row in born_missed if row["name"] in mine])
 	assign(created)
 	return created
 
 
 def assign(names: list[str]) -> None:
-	"""Hand new visits to return-visit staff through the Assignment Rule (round robin). The rule's
-	users follow the role first; with nobody holding it, the visits wait unassigned."""
+	"""Hand new visits to return-visit staff through the Assignment Rule (round robin), in bulk. The
+	rule's users follow the role first; with nobody holding it, the visits wait unassigned."""
 	if not names or not sync_assignment_users():
 		return
-	from frappe.automation.doctype.assignment_rule.assignment_rule import apply
-
-	for name in names:
-		apply(doctype=DOCTYPE, name=name)
+	assign_in_bulk(DOCTYPE, names)
 
 
 def sync_assignment_users() -> bool:
