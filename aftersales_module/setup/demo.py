@@ -20,6 +20,7 @@ from pathlib import Path
 import frappe
 from frappe import _
 from frappe.utils import add_days, add_years, get_datetime, getdate, now_datetime, nowdate
+from frappe.utils.nestedset import get_root_of
 
 from aftersales_module.guard import app_write
 
@@ -28,6 +29,8 @@ DATA_FILES = ("customers", "items", "company", "people", "complaints", "repairs"
 # Given to demo users that have no password, on a site in developer mode; see README.md.
 DEFAULT_PASSWORD = "aftersales-demo"
 SAVEPOINT = "aftersales_demo"
+# The demo's labour item is sold by the hour; a site set up in another language calls it otherwise.
+HOUR = "Hour"
 
 # Keys of the JSON records that are not fields of their doctype.
 ITEM_EXTRAS = ("selling_price", "opening_qty", "opening_warehouse")
@@ -97,8 +100,8 @@ class Demo:
 		return self.created
 
 	def make_customers(self):
-		group = frappe.db.get_value("Customer Group", {"is_group": 0}) or "All Customer Groups"
-		territory = frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories"
+		group = leaf_or_root("Customer Group")
+		territory = leaf_or_root("Territory")
 		for record in self.data["customers"]:
 			values = {k: v for k, v in record.items() if k != "customer_name"}
 			self.ensure(
@@ -117,15 +120,23 @@ class Demo:
 		for record in self.items():
 			values = {k: v for k, v in record.items() if k not in ("item_code", *ITEM_EXTRAS)}
 			values["item_group"] = self.item_group(values["item_group"])
-			if not frappe.db.exists("UOM", values["stock_uom"]):
-				values["stock_uom"] = "Nos"
+			values["stock_uom"] = self.uom(values["stock_uom"])
 			names[record["item_code"]] = self.ensure("Item", {"item_code": record["item_code"]}, values)
 		return names[self.data["items"]["labour"]["item_code"]]
 
 	def item_group(self, preferred: str) -> str:
-		if frappe.db.exists("Item Group", preferred):
-			return preferred
-		return frappe.db.get_value("Item Group", {"is_group": 0}) or "All Item Groups"
+		return existing("Item Group", preferred) or leaf_or_root("Item Group")
+
+	def uom(self, preferred: str) -> str:
+		"""The UOM the data names, as this site calls it. An hour is a fraction of a day's work: a
+		site without one gets the UOM "Hour", not a whole number. Anything else falls back to the
+		stock UOM the site's Stock Settings give new items."""
+		if found := existing("UOM", preferred):
+			return found
+		if preferred == HOUR:
+			self.ensure("UOM", {"uom_name": HOUR}, {"must_be_whole_number": 0})
+			return HOUR
+		return frappe.db.get_single_value("Stock Settings", "stock_uom") or preferred
 
 	def make_warehouse(self) -> str:
 		parent = frappe.db.get_value(
@@ -146,7 +157,7 @@ class Demo:
 				"company": self.company,
 				"root_type": record["root_type"],
 				"is_group": 1,
-				"account_name": parent_name,
+				"account_name": ("in", names_in_site_language(parent_name)),
 			},
 		) or frappe.db.get_value(
 			"Account",
@@ -160,10 +171,10 @@ class Demo:
 		)
 
 	def make_prices(self):
-		price_list = (
-			frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
-		)
-		if not frappe.db.exists("Price List", price_list):
+		price_list = frappe.db.get_single_value("Selling Settings", "selling_price_list")
+		if not price_list or not frappe.db.exists("Price List", price_list):
+			price_list = frappe.db.get_value("Price List", {"selling": 1, "enabled": 1}, order_by="creation")
+		if not price_list:
 			return
 		for record in self.items():
 			code, price = record["item_code"], record["selling_price"]
@@ -175,13 +186,19 @@ class Demo:
 			)
 
 	def warehouse_named(self, warehouse_name: str) -> str:
-		"""The company's leaf warehouse of that name, or the demo's spare parts warehouse."""
-		return (
-			frappe.db.get_value(
-				"Warehouse", {"company": self.company, "is_group": 0, "warehouse_name": warehouse_name}
+		"""The company's leaf warehouse of that name (or its translation, as ERPNext named it when
+		the site was set up), the default warehouse of Stock Settings when it is the company's, or
+		the demo's spare parts warehouse."""
+		for name in names_in_site_language(warehouse_name):
+			found = frappe.db.get_value(
+				"Warehouse", {"company": self.company, "is_group": 0, "warehouse_name": name}
 			)
-			or self.spare_parts_warehouse
-		)
+			if found:
+				return found
+		default = frappe.db.get_single_value("Stock Settings", "default_warehouse")
+		if default and frappe.db.get_value("Warehouse", default, "company") == self.company:
+			return default
+		return self.spare_parts_warehouse
 
 	def make_opening_stock(self):
 		remark = self.data["company"]["opening_stock_remark"]
@@ -222,8 +239,7 @@ class Demo:
 					{
 						"doctype": "User",
 						"email": email,
-						"first_name": person["first_name"],
-						"last_name": person["last_name"],
+						**person_name(person),
 						"language": person["language"],
 						"send_welcome_email": 0,
 						"user_type": "System User",
@@ -239,10 +255,9 @@ class Demo:
 				"Employee",
 				{"user_id": email},
 				{
-					"first_name": person["first_name"],
-					"last_name": person["last_name"],
+					**person_name(person),
 					"company": self.company,
-					"gender": person["gender"] if frappe.db.exists("Gender", person["gender"]) else None,
+					"gender": existing("Gender", person["gender"]),
 					"date_of_birth": add_years(today, -person["age"]),
 					"date_of_joining": add_years(today, -person["years_of_service"]),
 					"designation": designation,
@@ -285,7 +300,7 @@ class Demo:
 		department = self.ensure(
 			"Department",
 			{"department_name": department.pop("department_name"), "company": self.company},
-			department,
+			{"parent_department": get_root_of("Department"), **department},
 		)
 		classification = {**data["classification"], "responsible_department": department}
 		for case in data["complaints"]:
@@ -462,6 +477,7 @@ class Demo:
 		data = self.data["contracts"]
 		record = dict(data["billing_item"])
 		record["item_group"] = self.item_group(record["item_group"])
+		record["stock_uom"] = self.uom(record["stock_uom"])
 		item = self.ensure("Item", {"item_code": record.pop("item_code")}, record)
 		activity = self.ensure("Activity Type", {"activity_type": data["activity_type"]}, {})
 		wanted = {"contract_billing_item": item, "daily_report_activity_type": activity}
@@ -705,6 +721,32 @@ class Demo:
 		escalation.sweep()
 		if rated or missed:
 			self.created.append(f"Return Visits: {rated} made with ratings, {missed} missed (escalated)")
+
+
+def names_in_site_language(name: str) -> list[str]:
+	"""`name` and its translation into the site's language: ERPNext names the masters it makes in
+	its setup wizard (item groups, warehouses, accounts, UOMs) in the language the site was set up in."""
+	language = frappe.db.get_single_value("System Settings", "language") or "en"
+	return list(dict.fromkeys((name, _(name, lang=language))))
+
+
+def existing(doctype: str, name: str) -> str | None:
+	"""The record called `name` on this site, under its own name or the site language's."""
+	return next((n for n in names_in_site_language(name) if frappe.db.exists(doctype, n)), None)
+
+
+def leaf_or_root(doctype: str) -> str:
+	"""The first leaf of a tree (a customer group, a territory, an item group), else its root,
+	whatever the site's language called them."""
+	return frappe.db.get_value(doctype, {"is_group": 0}, order_by="lft") or get_root_of(doctype)
+
+
+def person_name(person: dict) -> dict:
+	"""A Chinese name is written family name first, without a space (李伟): the whole name goes in
+	the first name. Other names keep first and last."""
+	if person.get("full_name"):
+		return {"first_name": person["full_name"], "last_name": ""}
+	return {"first_name": person["first_name"], "last_name": person.get("last_name") or ""}
 
 
 def demo_company() -> str:
