@@ -19,6 +19,7 @@ from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenanc
 	expiring_days,
 	inspection_job_lead_days,
 	reminder_lead_days,
+	share_with_requester,
 )
 from aftersales_module.bulk import existing_names, insert_rows, update_rows
 from aftersales_module.guard import app_write
@@ -628,6 +629,7 @@ def offer_contract(warranty_registration: str) -> str:
 	quotation.run_method("set_missing_values")
 	quotation.run_method("calculate_taxes_and_totals")
 	quotation.insert()
+	share_with_requester(quotation)
 	return quotation.name
 
 
