@@ -272,7 +272,8 @@ def has_permission(doc, ptype: str | None = None, user: str | None = None) -> bo
 	user = user or frappe.session.user
 	if user == "Administrator" or not is_technician_only(user):
 		return None
-	return doc.technician == user
+	# a report posted without a technician is the poster's own: before_validate fills it in
+	return (doc.technician or user) == user
 
 
 @frappe.whitelist()
