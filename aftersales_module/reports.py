@@ -109,3 +109,37 @@ def chart_labels(values: list, column: dict) -> list:
 	if not translates(column):
 		return list(values)
 	return [_(value) if isinstance(value, str) else value for value in values]
+
+
+def with_user_names(columns: list[dict], rows: list[dict]) -> list[dict]:
+	"""The columns with, beside each one that links a User, the person's full name (an email
+	address tells a service manager little), filled into `rows` from one query."""
+	user_fields = [
+		c["fieldname"] for c in columns if c.get("fieldtype") == "Link" and c.get("options") == "User"
+	]
+	users = list({row.get(field) for row in rows for field in user_fields} - {None, ""})
+	names = (
+		dict(
+			frappe.get_all(
+				"User", filters={"name": ("in", users)}, fields=["name", "full_name"], as_list=True
+			)
+		)
+		if users
+		else {}
+	)
+	for row in rows:
+		for field in user_fields:
+			row[f"{field}_name"] = names.get(row.get(field)) or row.get(field)
+	out = []
+	for column in columns:
+		out.append(column)
+		if column["fieldname"] in user_fields:
+			out.append(
+				{
+					"fieldname": f"{column['fieldname']}_name",
+					"label": _("{0} Name").format(column["label"]),
+					"fieldtype": "Data",
+					"width": 120,
+				}
+			)
+	return out

@@ -7,7 +7,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 
 from aftersales_module.policy.complaint import concealment_rate
-from aftersales_module.reports import filtered
+from aftersales_module.reports import filtered, with_user_names
 
 
 def execute(filters=None):
@@ -55,4 +55,4 @@ def execute(filters=None):
 		},
 		{"fieldname": "rate", "label": _("Concealment Rate %"), "fieldtype": "Percent", "width": 160},
 	]
-	return columns, data
+	return with_user_names(columns, data), data

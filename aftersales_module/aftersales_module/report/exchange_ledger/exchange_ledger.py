@@ -7,12 +7,13 @@ has left and the faulty unit has come back."""
 import frappe
 from frappe import _
 
-from aftersales_module.reports import filtered
+from aftersales_module.reports import filtered, with_user_names
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	return columns(), data(filters)
+	rows = data(filters)
+	return with_user_names(columns(), rows), rows
 
 
 def columns():

@@ -13,7 +13,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, escape_html, get_datetime, getdate, nowdate
 
-from aftersales_module.reports import filtered
+from aftersales_module.reports import filtered, with_user_names
 
 PENDING = ("Open", "Dispatched", "In Progress", "Awaiting Parts")
 MISSING = "Missing"
@@ -38,7 +38,7 @@ def execute(filters=None):
 			"indicator": "Red" if missing else "Green",
 		},
 	]
-	return columns(), rows, None, None, summary
+	return with_user_names(columns(), rows), rows, None, None, summary
 
 
 def columns() -> list[dict]:

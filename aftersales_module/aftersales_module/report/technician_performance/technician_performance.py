@@ -17,7 +17,7 @@ from pypika.terms import Interval
 
 from aftersales_module.policy import daily_report as report_policy
 from aftersales_module.policy import visits as visit_policy
-from aftersales_module.reports import date_range, filtered, within_dates
+from aftersales_module.reports import date_range, filtered, with_user_names, within_dates
 
 REPEAT_WINDOW_DAYS = 30
 RATING_LABELS = {
@@ -32,7 +32,7 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	date_range(filters)
 	rows = data(filters)
-	return columns(), rows
+	return with_user_names(columns(), rows), rows
 
 
 def columns() -> list[dict]:
