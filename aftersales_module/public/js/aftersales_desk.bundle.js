@@ -11,8 +11,22 @@ function is_verbatim(df, value) {
 	return Boolean(meta && meta.module === MODULE);
 }
 
+// A Link to a translated doctype (a workflow state: Draft, Approved ...) is shown translated by
+// Frappe only to users who may read that doctype; a technician saw "Draft" on a zh desk. Translate
+// it for everyone on this module's doctypes.
+function is_untranslated_link(df, value) {
+	if (!df || df.fieldtype !== "Link" || typeof value !== "string" || !value) return false;
+	if (!(frappe.boot?.translated_doctypes || []).includes(df.options)) return false;
+	if (frappe.model.can_read(df.options)) return false; // Frappe links and translates it
+	const meta = df.parent && frappe.get_meta(df.parent);
+	return Boolean(meta && meta.module === MODULE);
+}
+
 const format = frappe.format;
 frappe.format = function (value, df, options, doc) {
+	if (is_untranslated_link(df, value)) {
+		return frappe.utils.escape_html(__(value));
+	}
 	if (is_verbatim(df, value)) {
 		const escaped = frappe.utils.escape_html(value).replace(/\n/g, "<br>");
 		return format(escaped, { ...df, fieldtype: "Data", ignore_xss_filter: 0 }, options, doc);
