@@ -3,10 +3,13 @@ ERPNext masters. Tests use these instead of ERPNext's chained `_Test` records, w
 in isolation on a site (a Supplier's party accounts need Account records made later in the chain)."""
 
 import os
+from contextlib import contextmanager
+from datetime import date, datetime
 
 import click
 import frappe
-from frappe.utils import getdate, nowdate
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, add_years, get_datetime, getdate, nowdate
 
 TEST_COMPANY = "_AS Test Company"
 TEST_COMPANY_ABBR = "_ASC"
@@ -19,6 +22,82 @@ CUSTOMER = "_AS Test Customer"
 
 
 APP = "aftersales_module"
+
+# The site-local instant the tests run at, whatever the real clock says: `AFTERSALES_TEST_NOW`
+# ("2026-12-31 23:30:00") runs the whole suite at another. The default is an ordinary day: a
+# Wednesday in the middle of a month, mid-morning, far from a weekend, a month end and midnight.
+TEST_NOW_VARIABLE = "AFTERSALES_TEST_NOW"
+DEFAULT_TEST_NOW = "2026-11-18 10:00:00"
+
+
+def frozen_now() -> datetime:
+	"""The site-local instant the test classes freeze the clock at ($AFTERSALES_TEST_NOW, else
+	DEFAULT_TEST_NOW)."""
+	value = (os.environ.get(TEST_NOW_VARIABLE) or "").strip() or DEFAULT_TEST_NOW
+	try:
+		return get_datetime(value)
+	except Exception as e:
+		raise ValueError(
+			f"{TEST_NOW_VARIABLE}={value!r} is not a date and time such as 2026-12-31 23:30:00"
+		) from e
+
+
+class AfterSalesTestCase(FrappeTestCase):
+	"""The app's integration tests run on a clock of their own, frozen at `frozen_now()` in the site's
+	time zone (Frappe's `freeze_time`, freezegun underneath) for the whole class, its setUpClass
+	included; it ticks from there, so records made one after another still get increasing
+	timestamps. Read dates as the app does: `nowdate()`, `now_datetime()` (site time), never
+	`date.today()` or `datetime.now()` (the server's clock and time zone). A test that needs another
+	day or hour freezes it itself: `with self.freeze_time(...)`.
+
+	The class also makes sure the site has a Fiscal Year for the frozen day (a new site has only the
+	year its setup wizard ran in), and mutes sending mail: under tests Frappe sends a desk
+	notification's email at once (`now=frappe.flags.in_test`) and commits the queue row's status
+	(EmailQueue.send), which ends the test's transaction, and a savepoint held across it (the demo's).
+	Mail is still queued, so tests read the Email Queue as before."""
+
+	now: datetime  # the site-local instant the class started at
+
+	@classmethod
+	def setUpClass(cls):
+		cls.now = frozen_now()
+		ensure_fiscal_year(cls.now)  # committed by FrappeTestCase.setUpClass: it is site setup
+		# `freeze_time` is an instance method that does not use the instance; the class stands in.
+		# Entered before FrappeTestCase.setUpClass, left after its class cleanups (the rollback).
+		clock = FrappeTestCase.freeze_time(cls, cls.now, tick=True)
+		clock.__enter__()
+		cls.addClassCleanup(clock.__exit__, None, None, None)
+		muted = frappe.flags.mute_emails
+		frappe.flags.mute_emails = True
+		cls.addClassCleanup(setattr, frappe.flags, "mute_emails", muted)
+		super().setUpClass()
+
+
+def ensure_fiscal_year(day: date | datetime | str) -> str:
+	"""The name of the Fiscal Year holding `day`, made like the site's own years (same start day of
+	the year) if the site has none: ERPNext posts nothing on a day outside every fiscal year."""
+	day = getdate(day)
+	fiscal_year = frappe.qb.DocType("Fiscal Year")
+	rows = (
+		frappe.qb.from_(fiscal_year)
+		.select(fiscal_year.name, fiscal_year.year_start_date, fiscal_year.year_end_date)
+		.where(fiscal_year.disabled == 0)
+		.orderby(fiscal_year.year_start_date)
+	).run(as_dict=True)
+	for row in rows:
+		if getdate(row.year_start_date) <= day <= getdate(row.year_end_date):
+			return row.name
+	# shift a year the site has (a new site has at least the one its setup wizard made) by whole years
+	reference = getdate(rows[-1].year_start_date) if rows else date(day.year, 1, 1)
+	start = getdate(add_years(reference, day.year - reference.year))
+	if start > day:
+		start = getdate(add_years(start, -1))
+	end = getdate(add_days(add_years(start, 1), -1))
+	name = str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
+	frappe.get_doc(
+		{"doctype": "Fiscal Year", "year": name, "year_start_date": start, "year_end_date": end}
+	).insert(ignore_permissions=True)
+	return name
 
 
 def before_tests():
@@ -163,7 +242,9 @@ def make_user(email: str, roles: list[str], user_type: str = "System User") -> s
 				"send_welcome_email": 0,
 				"user_type": user_type,
 			}
-		).insert(ignore_permissions=True)
+		)
+		with unthrottled_user_creation():
+			user.insert(ignore_permissions=True)
 	user.set("roles", [])
 	for role in roles:
 		user.append("roles", {"role": role})
@@ -171,6 +252,26 @@ def make_user(email: str, roles: list[str], user_type: str = "System User") -> s
 	user.save(ignore_permissions=True)
 	frappe.clear_cache(user=email)
 	return email
+
+
+@contextmanager
+def unthrottled_user_creation():
+	"""Frappe refuses a new user once more than `throttle_user_limit` (60) were made "in the last
+	hour": those made since an hour before now by the site's clock, with no upper bound. On a test
+	clock set before the day the site's users were made (the real day, or a later test date), every
+	user counts, and the tests' own few users are refused. The limit is raised for this process, for
+	this insert only."""
+	conf = frappe.local.conf
+	missing = object()
+	before = conf.get("throttle_user_limit", missing)
+	conf["throttle_user_limit"] = 10**9
+	try:
+		yield
+	finally:
+		if before is missing:
+			conf.pop("throttle_user_limit", None)
+		else:
+			conf["throttle_user_limit"] = before
 
 
 def compile_translations():
@@ -284,12 +385,14 @@ def selling_price_list() -> str:
 
 
 def set_price(item_code: str, rate: float) -> None:
+	"""The item's selling price, valid on any day: an Item Price is valid from the day it was made
+	(the field's default), and the test clock may stand before the day an earlier run made it."""
 	price_list = selling_price_list()
 	name = frappe.db.get_value("Item Price", {"item_code": item_code, "price_list": price_list})
 	if name:
-		frappe.db.set_value("Item Price", name, "price_list_rate", rate)
+		frappe.db.set_value("Item Price", name, {"price_list_rate": rate, "valid_from": None})
 	else:
-		frappe.get_doc(
+		price = frappe.get_doc(
 			{
 				"doctype": "Item Price",
 				"item_code": item_code,
@@ -297,6 +400,7 @@ def set_price(item_code: str, rate: float) -> None:
 				"price_list_rate": rate,
 			}
 		).insert(ignore_permissions=True)
+		price.db_set("valid_from", None)
 
 
 def receive_stock(item_code: str, qty: float, rate: float = 100, to_warehouse: str | None = None) -> str:
