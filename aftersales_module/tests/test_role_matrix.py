@@ -17,7 +17,6 @@ sweeps make: the samples are inserted inside app_write(), and a POST of them is 
 import frappe
 import frappe.client
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, nowdate
 
 from aftersales_module.guard import app_write
@@ -27,6 +26,7 @@ from aftersales_module.tests.utils import (
 	SERIAL_ITEM,
 	SPARE_PART,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_complaint,
 	make_customer,
 	make_delivery_note,
@@ -55,6 +55,7 @@ ACCOUNTS_USER = "Accounts User"
 REGIONAL = "Regional Manager"
 GENERAL = "General Manager"
 PORTAL = "Customer"  # a Website User in the portal_users table of a Customer
+VISIT_STAFF = "Return Visit Staff"
 
 USERS = {
 	AS_MANAGER: "as-rm-manager@example.com",
@@ -65,6 +66,7 @@ USERS = {
 	REGIONAL: "as-rm-regional@example.com",
 	GENERAL: "as-rm-general@example.com",
 	PORTAL: "as-rm-portal@example.com",
+	VISIT_STAFF: "as-rm-visits@example.com",
 }
 # a second technician, whose daily reports are someone else's to the matrix's technician
 OTHER_TECHNICIAN = "as-rm-technician2@example.com"
@@ -80,6 +82,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (OWN, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
 	},
 	"Complaint Category": {
 		AS_MANAGER: (Y, Y, Y, NA, NA),
@@ -90,6 +93,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
 	},
 	"Escalation Policy": {
 		AS_MANAGER: (Y, Y, Y, NA, NA),
@@ -100,6 +104,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
 	},
 	"Product Warranty Claim": {
 		AS_MANAGER: (Y, Y, Y, Y, Y),
@@ -110,6 +115,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, N, N),
 		GENERAL: (N, N, N, N, N),
 		PORTAL: (N, N, N, N, N),
+		VISIT_STAFF: (N, N, N, N, N),
 	},
 	"Product Exchange": {
 		AS_MANAGER: (Y, Y, Y, N, Y),
@@ -120,6 +126,7 @@ MATRIX = {
 		REGIONAL: (Y, N, Y, N, N),
 		GENERAL: (Y, N, Y, Y, N),
 		PORTAL: (N, N, N, N, N),
+		VISIT_STAFF: (N, N, N, N, N),
 	},
 	"Repair Job": {
 		AS_MANAGER: (Y, Y, Y, NA, NA),
@@ -130,6 +137,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
 	},
 	"Warranty Registration": {
 		AS_MANAGER: (Y, Y, Y, NA, NA),
@@ -140,6 +148,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
 	},
 	"Maintenance Contract": {
 		AS_MANAGER: (Y, Y, Y, Y, Y),
@@ -150,6 +159,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, N, N),
 		GENERAL: (N, N, N, N, N),
 		PORTAL: (N, N, N, N, N),
+		VISIT_STAFF: (N, N, N, N, N),
 	},
 	"Maintenance Contract Billing": {  # made by the billing sweep
 		AS_MANAGER: (Y, N, N, NA, NA),
@@ -160,6 +170,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
 	},
 	"Reminder Log": {  # made by the reminder sweeps
 		AS_MANAGER: (Y, N, N, NA, NA),
@@ -170,6 +181,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
 	},
 	"Return Visit": {  # made by the return-visit sweep
 		AS_MANAGER: (Y, N, Y, NA, NA),
@@ -180,6 +192,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (Y, N, Y, NA, NA),  # the calls handed to them
 	},
 	"Technician Daily Report": {
 		AS_MANAGER: (Y, Y, Y, Y, Y),
@@ -190,6 +203,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, N, N),
 		GENERAL: (N, N, N, N, N),
 		PORTAL: (N, N, N, N, N),
+		VISIT_STAFF: (N, N, N, N, N),
 	},
 	"After Sales Settings": {
 		AS_MANAGER: (Y, N, Y, NA, NA),
@@ -200,6 +214,7 @@ MATRIX = {
 		REGIONAL: (N, N, N, NA, NA),
 		GENERAL: (N, N, N, NA, NA),
 		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
 	},
 }
 
@@ -426,7 +441,7 @@ def rest_cancel(doctype: str, name: str) -> dict:
 	return frappe.client.cancel(doctype, name)
 
 
-class TestRoleMatrix(FrappeTestCase):
+class TestRoleMatrix(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
