@@ -24,7 +24,6 @@ from contextlib import nullcontext
 import frappe
 from frappe.cache_manager import clear_doctype_map
 from frappe.model import display_fieldtypes, table_fields
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, nowdate
 
 from aftersales_module.guard import app_write
@@ -33,6 +32,7 @@ from aftersales_module.tests.utils import (
 	SERIAL_ITEM,
 	SPARE_PART,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_customer,
 	make_delivery_note,
 	make_user,
@@ -357,7 +357,7 @@ def read_back(doctype: str, name: str) -> None:
 				raise ValueError(f"stored {df.fieldname} = {value!r}: not one of its options")
 
 
-class TestBadInput(FrappeTestCase):
+class TestBadInput(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

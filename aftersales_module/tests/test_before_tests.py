@@ -3,12 +3,11 @@ hook for `run-tests --module/--doctype`, and ERPNext's runs must stay as on a si
 
 import click
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
-from aftersales_module.tests.utils import before_tests, runs_this_app
+from aftersales_module.tests.utils import AfterSalesTestCase, before_tests, runs_this_app
 
 
-class TestBeforeTests(FrappeTestCase):
+class TestBeforeTests(AfterSalesTestCase):
 	def test_runs_of_this_app_get_the_setup(self):
 		for params in (
 			{"app": "aftersales_module"},

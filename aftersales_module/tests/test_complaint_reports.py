@@ -1,16 +1,18 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, nowdate
 
 from aftersales_module.aftersales_module.report.complaint_aging import complaint_aging
 from aftersales_module.aftersales_module.report.complaint_statistics import complaint_statistics
 from aftersales_module.aftersales_module.report.concealment_audit import concealment_audit
-from aftersales_module.tests.utils import OTHER_COMPANY, make_complaint, make_user
-
-FILTERS = {"company": OTHER_COMPANY, "from_date": add_days(nowdate(), -60), "to_date": nowdate()}
+from aftersales_module.tests.utils import OTHER_COMPANY, AfterSalesTestCase, make_complaint, make_user
 
 
-class TestComplaintReports(FrappeTestCase):
+def filters(**values) -> dict:
+	"""The last 60 days of the other company, on the test's clock (not the import's)."""
+	return {"company": OTHER_COMPANY, "from_date": add_days(nowdate(), -60), "to_date": nowdate(), **values}
+
+
+class TestComplaintReports(AfterSalesTestCase):
 	"""The reports aggregate in SQL; each test compares against what it inserted itself."""
 
 	created: list
@@ -33,7 +35,7 @@ class TestComplaintReports(FrappeTestCase):
 		half = f"{now_datetime().year}-{'H1' if now_datetime().month <= 6 else 'H2'}"
 		self.complaints("Repair", "Repair", "Repair", "Hygiene", "Hygiene", "Security")
 		frappe.db.delete("Complaint Record", {"company": OTHER_COMPANY, "name": ("not in", self.created)})
-		columns, data, _message, chart = complaint_statistics.execute(dict(FILTERS, group_by="Category"))
+		columns, data, _message, chart = complaint_statistics.execute(filters(group_by="Category"))
 		rows = {row["value"]: row for row in data}
 		self.assertEqual([rows[c]["count"] for c in ("Repair", "Hygiene", "Security")], [3, 2, 1])
 		self.assertEqual([rows[c]["rank"] for c in ("Repair", "Hygiene", "Security")], [1, 2, 3])
@@ -43,17 +45,17 @@ class TestComplaintReports(FrappeTestCase):
 		self.assertEqual(self.counts("Half-Year")[half], 6)
 
 	def counts(self, group_by):
-		_columns, data, *_rest = complaint_statistics.execute(dict(FILTERS, group_by=group_by))
+		_columns, data, *_rest = complaint_statistics.execute(filters(group_by=group_by))
 		return {row["value"]: row["count"] for row in data}
 
 	def test_statistics_refuses_an_unknown_grouping(self):
 		with self.assertRaises(frappe.ValidationError):
-			complaint_statistics.execute(dict(FILTERS, group_by="`name`; drop table x"))
+			complaint_statistics.execute(filters(group_by="`name`; drop table x"))
 		with self.assertRaises(frappe.ValidationError):
-			complaint_statistics.execute(dict(FILTERS, from_date=nowdate(), to_date=add_days(nowdate(), -1)))
+			complaint_statistics.execute(filters(from_date=nowdate(), to_date=add_days(nowdate(), -1)))
 
 	def aging(self):
-		_columns, data, _message, _chart = complaint_aging.execute(FILTERS)
+		_columns, data, _message, _chart = complaint_aging.execute(filters())
 		return {row["bucket"]: row["open"] for row in data}
 
 	def test_aging_buckets_open_cases(self):
@@ -76,6 +78,6 @@ class TestComplaintReports(FrappeTestCase):
 			frappe.set_user("Administrator")
 		for doc in (hidden, reported):
 			frappe.db.set_value("Complaint Record", doc.name, "is_overdue", 1)
-		_columns, data = concealment_audit.execute(FILTERS)
+		_columns, data = concealment_audit.execute(filters())
 		row = next(r for r in data if r["handler"] == handler)
 		self.assertEqual((row["overdue"], row["not_escalated"], row["rate"]), (2, 1, 50.0))

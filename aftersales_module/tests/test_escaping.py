@@ -9,10 +9,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from aftersales_module.escalation import notify
-from aftersales_module.tests.utils import make_complaint, make_user
+from aftersales_module.tests.utils import AfterSalesTestCase, make_complaint, make_user
 
 PAYLOAD = '<img src=x onerror=alert(1)>"quoted" & <script>alert(2)</script>'
 # The user's markup as a browser would run it: an unescaped tag with its handler, or a script.
@@ -42,7 +41,7 @@ def html_parts(raw: str) -> list[str]:
 	]
 
 
-class TestEscaping(FrappeTestCase):
+class TestEscaping(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -3,13 +3,12 @@ no more; ERPNext's own roles keep what they had on those doctypes."""
 
 import frappe
 from frappe.desk.search import search_link
-from frappe.tests.utils import FrappeTestCase
 
 from aftersales_module.setup.install import LINK_TARGETS, grant_link_targets
-from aftersales_module.tests.utils import CUSTOMER, TEST_COMPANY, make_user
+from aftersales_module.tests.utils import CUSTOMER, TEST_COMPANY, AfterSalesTestCase, make_user
 
 
-class TestLinkTargets(FrappeTestCase):
+class TestLinkTargets(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

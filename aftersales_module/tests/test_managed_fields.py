@@ -9,7 +9,6 @@ import json
 import frappe
 from frappe.api.v1 import create_doc, update_doc
 from frappe.model.workflow import apply_workflow
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime, nowdate
 
 from aftersales_module.aftersales_module.doctype.repair_job.repair_job import (
@@ -20,6 +19,7 @@ from aftersales_module.tests.utils import (
 	CUSTOMER,
 	SERIAL_ITEM,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_complaint,
 	make_repair_job,
 	make_user,
@@ -51,7 +51,7 @@ def rest(handler, *args, body: dict):
 		frappe.local.form_dict = frappe._dict()
 
 
-class TestManagedFields(FrappeTestCase):
+class TestManagedFields(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

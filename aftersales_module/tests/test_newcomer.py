@@ -58,11 +58,7 @@ def with_outgoing_email(accounts: list[str]) -> None:
 class TestNewcomer(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
-		super().setUpClass()
-		# Mail is queued, never sent: Frappe sends a notification's email at once under tests and
-		# commits the queue row's status, which would end the test's transaction.
-		frappe.flags.mute_emails = True
-		cls.addClassCleanup(setattr, frappe.flags, "mute_emails", False)
+		super().setUpClass()  # mutes sending mail: see AfterSalesTestCase
 		setup_contracts()
 		make_user(TECHNICIAN, ["Service Technician"])
 		make_employee(TECHNICIAN)
@@ -93,7 +89,8 @@ class TestNewcomer(AfterSalesTestCase):
 		day = add_days(doc.end_date, -30)
 		queued_before = frappe.db.count("Email Queue")
 
-		self.assertEqual(sweeps.send_renewal_reminders(day), [doc.name])
+		# other contracts on the site may fall due that day too (which day depends on the test's date)
+		self.assertIn(doc.name, sweeps.send_renewal_reminders(day))
 		log = frappe.get_all(
 			"Reminder Log",
 			filters={"reference_name": doc.name},
@@ -121,7 +118,7 @@ class TestNewcomer(AfterSalesTestCase):
 			"Email Account", "_AS Test Outgoing", {"enable_outgoing": 1, "default_outgoing": 1}
 		)
 		frappe.local.outgoing_email_account = {}
-		self.assertEqual(sweeps.send_renewal_reminders(day), [])
+		self.assertNotIn(doc.name, sweeps.send_renewal_reminders(day))
 		self.assertEqual(frappe.db.count("Email Queue"), queued_before)
 		self.assertEqual(frappe.db.count("Reminder Log", {"reference_name": doc.name}), 1)
 

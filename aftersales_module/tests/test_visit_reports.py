@@ -3,7 +3,6 @@ numbers are worked out by hand in each test."""
 
 import frappe
 from frappe.model.workflow import apply_workflow
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, getdate, now_datetime, nowdate
 
 from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
@@ -12,6 +11,7 @@ from aftersales_module.aftersales_module.report.supervisor_daily_summary import 
 from aftersales_module.aftersales_module.report.technician_performance import technician_performance
 from aftersales_module.tasks.daily_reports import draft_reports
 from aftersales_module.tests.utils import (
+	AfterSalesTestCase,
 	make_complaint,
 	make_employee,
 	make_repair_job,
@@ -46,7 +46,7 @@ def rate(name, attitude, skill, punctuality, result):
 	frappe.set_user("Administrator")
 
 
-class TestVisitReports(FrappeTestCase):
+class TestVisitReports(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

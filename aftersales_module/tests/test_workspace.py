@@ -2,12 +2,11 @@ import json
 
 import frappe
 from frappe.desk.desktop import get_desktop_page, get_workspace_sidebar_items
-from frappe.tests.utils import FrappeTestCase
 
-from aftersales_module.tests.utils import compile_translations, make_user
+from aftersales_module.tests.utils import AfterSalesTestCase, compile_translations, make_user
 
 
-class TestAfterSalesWorkspace(FrappeTestCase):
+class TestAfterSalesWorkspace(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

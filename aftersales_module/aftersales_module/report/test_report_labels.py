@@ -3,7 +3,6 @@ translated under the chart too."""
 
 import frappe
 from frappe import _
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
 from aftersales_module.aftersales_module.report.complaint_statistics import complaint_statistics
@@ -12,6 +11,7 @@ from aftersales_module.reports import translates
 from aftersales_module.tests.utils import (
 	OTHER_COMPANY,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	compile_translations,
 	make_complaint,
 	make_repair_job,
@@ -19,7 +19,7 @@ from aftersales_module.tests.utils import (
 )
 
 
-class TestReportLabels(FrappeTestCase):
+class TestReportLabels(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

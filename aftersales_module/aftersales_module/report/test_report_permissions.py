@@ -2,7 +2,6 @@
 Permissions allow; a user without restrictions sees everything."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, nowdate
 
 from aftersales_module.aftersales_module.report.complaint_aging import complaint_aging
@@ -18,6 +17,7 @@ from aftersales_module.tests.utils import (
 	OTHER_COMPANY,
 	SERIAL_ITEM,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_complaint,
 	make_customer,
 	make_repair_job,
@@ -27,7 +27,13 @@ from aftersales_module.tests.utils import (
 )
 
 OTHER_CUSTOMER = "_AS Test Customer 2"
-DATES = {"from_date": add_days(nowdate(), -60), "to_date": nowdate()}
+
+
+def dates() -> dict:
+	"""The last 60 days, on the test's clock (not the import's)."""
+	return {"from_date": add_days(nowdate(), -60), "to_date": nowdate()}
+
+
 COMPLAINT_REPORTS = (complaint_aging, complaint_statistics, concealment_audit)
 
 
@@ -63,7 +69,7 @@ def make_exchange(company: str, customer: str = CUSTOMER) -> str:
 	return exchange.name
 
 
-class TestReportPermissions(FrappeTestCase):
+class TestReportPermissions(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -119,15 +125,15 @@ class TestReportPermissions(FrappeTestCase):
 	def test_complaint_reports_show_only_the_permitted_company(self):
 		for report in COMPLAINT_REPORTS:
 			with self.subTest(report=report.__name__):
-				everything = self.rows(self.manager, report, **DATES)
-				own = self.rows(self.manager, report, company=TEST_COMPANY, **DATES)
+				everything = self.rows(self.manager, report, **dates())
+				own = self.rows(self.manager, report, company=TEST_COMPANY, **dates())
 				self.assertNotEqual(everything, own, "the other company has rows: the check means something")
-				self.assertEqual(self.rows(self.company_user, report, **DATES), own)
-				self.assertEqual(self.rows(self.invoice_only_user, report, **DATES), everything)
-				self.assertEqual(self.rows(self.company_user, report, company=TEST_COMPANY, **DATES), own)
+				self.assertEqual(self.rows(self.company_user, report, **dates()), own)
+				self.assertEqual(self.rows(self.invoice_only_user, report, **dates()), everything)
+				self.assertEqual(self.rows(self.company_user, report, company=TEST_COMPANY, **dates()), own)
 
 	def test_a_company_filter_outside_the_permission_returns_nothing(self):
-		other = {"company": OTHER_COMPANY, **DATES}
+		other = {"company": OTHER_COMPANY, **dates()}
 		aging = self.rows(self.company_user, complaint_aging, **other)
 		self.assertEqual(sum(row["open"] for row in aging), 0)
 		self.assertEqual(self.rows(self.company_user, complaint_statistics, **other), [])
@@ -141,14 +147,14 @@ class TestReportPermissions(FrappeTestCase):
 		def count(user, **conditions):
 			"""Complaints of the other company in the date range that `user` may see: the customer
 			user sees their customer's and those naming no customer (Frappe's non-strict default)."""
-			conditions.update(company=OTHER_COMPANY, registered_on=(">=", DATES["from_date"]))
+			conditions.update(company=OTHER_COMPANY, registered_on=(">=", dates()["from_date"]))
 			if user == self.manager:
 				return frappe.db.count("Complaint Record", conditions)
 			return frappe.db.count("Complaint Record", dict(conditions, customer=CUSTOMER)) + frappe.db.count(
 				"Complaint Record", dict(conditions, customer=("is", "not set"))
 			)
 
-		filters = {"company": OTHER_COMPANY, **DATES}
+		filters = {"company": OTHER_COMPANY, **dates()}
 		for user in (self.manager, self.customer_user):
 			aging = self.rows(user, complaint_aging, **filters)
 			statistics = self.rows(user, complaint_statistics, **filters)

@@ -2,7 +2,6 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from aftersales_module.policy.settings import DEFAULT_DAYS
 from aftersales_module.tests.utils import (
@@ -11,6 +10,7 @@ from aftersales_module.tests.utils import (
 	SPARE_PART,
 	TEST_COMPANY,
 	TEST_COMPANY_ABBR,
+	AfterSalesTestCase,
 	compile_translations,
 	expense_account,
 	make_user,
@@ -21,7 +21,7 @@ from aftersales_module.tests.utils import (
 OUR_ROLES = ("After Sales Manager", "After Sales User", "Service Technician")
 
 
-class TestAfterSalesSettings(FrappeTestCase):
+class TestAfterSalesSettings(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

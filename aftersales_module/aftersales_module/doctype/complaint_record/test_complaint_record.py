@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import frappe
 from frappe.model.workflow import apply_workflow
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_to_date, get_datetime, now_datetime
 
 from aftersales_module.escalation import engine, notify
@@ -19,6 +18,7 @@ from aftersales_module.tests.utils import (
 	CUSTOMER,
 	SERIAL_ITEM,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_complaint,
 	make_customer,
 	make_department,
@@ -29,7 +29,7 @@ from aftersales_module.tests.utils import (
 STANDARD = "Complaint - Standard Chain"
 
 
-class TestComplaintRecord(FrappeTestCase):
+class TestComplaintRecord(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -206,6 +206,9 @@ class TestComplaintRecord(FrappeTestCase):
 
 		doc = make_complaint(subject="Pump stopped")
 		job = make_repair_job(complaint=doc.name, service_class="Paid")
+		# get_open_count limits every later statement of this connection to 1 s (in a request, the
+		# next request's connection has none): lift it, or a lock wait in a later test is cut off
+		self.addCleanup(frappe.db.set_execution_timeout, 0)
 		counts = {
 			row["doctype"]: row["count"]
 			for row in get_open_count("Complaint Record", doc.name)["count"]["external_links_found"]

@@ -4,7 +4,6 @@
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, flt, get_datetime, getdate
 
 from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenance_contract import (
@@ -33,6 +32,7 @@ from aftersales_module.tests.utils import (
 	SERVICE_ITEM,
 	SPARE_PART,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	gl,
 	make_repair_job,
 	today,
@@ -68,7 +68,7 @@ def reminder_rows(reference_name: str) -> list:
 	)
 
 
-class TestMaintenanceContract(FrappeTestCase):
+class TestMaintenanceContract(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -252,7 +252,11 @@ class TestMaintenanceContract(FrappeTestCase):
 		self.assertEqual(
 			[(r.kind, r.lead_days) for r in reminder_rows(registration.name)], [("Warranty Ending", 90)]
 		)
-		self.assertEqual(email_count(registration.name), len(sweeps.manager_emails()), "one per language")
+		self.assertEqual(
+			email_count(registration.name),
+			len({m.language for m in sweeps.after_sales_managers() if m.email}),
+			"one per language",
+		)
 		quotation = frappe.get_doc("Quotation", sweeps.offer_contract(registration.name))
 		self.assertEqual(quotation.party_name, CUSTOMER)
 		self.assertEqual(quotation.items[0].item_code, CONTRACT_ITEM)
@@ -403,8 +407,9 @@ class TestMaintenanceContract(FrappeTestCase):
 		successor.submit()
 		old = frappe.db.get_value("Maintenance Contract", doc.name, ["status", "renewed_to"], as_dict=True)
 		self.assertEqual((old.status, old.renewed_to), ("Renewed", successor.name))
-		self.assertEqual(
-			sweeps.send_renewal_reminders(add_days(doc.end_date, -30)), [], "renewed: no reminder"
+		# other contracts on the site may fall due that day (which day depends on the test's date)
+		self.assertNotIn(
+			doc.name, sweeps.send_renewal_reminders(add_days(doc.end_date, -30)), "renewed: no reminder"
 		)
 		successor.reload()
 		successor.cancel()

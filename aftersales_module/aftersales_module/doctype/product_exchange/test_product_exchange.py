@@ -4,12 +4,12 @@
 import frappe
 from frappe.desk.query_report import run
 from frappe.model.workflow import apply_workflow
-from frappe.tests.utils import FrappeTestCase
 
 from aftersales_module.tests.utils import (
 	CUSTOMER,
 	SERIAL_ITEM,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_delivery_note,
 	make_user,
 	make_warehouse,
@@ -19,7 +19,7 @@ from aftersales_module.tests.utils import (
 )
 
 
-class TestProductExchange(FrappeTestCase):
+class TestProductExchange(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

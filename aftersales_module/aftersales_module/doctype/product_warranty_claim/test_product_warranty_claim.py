@@ -2,7 +2,6 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, nowdate
 
 from aftersales_module.aftersales_module.doctype.repair_job.parts import make_parts_issue
@@ -11,6 +10,7 @@ from aftersales_module.tests.utils import (
 	SERIAL_ITEM,
 	SPARE_PART,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_customer,
 	make_delivery_note,
 	make_user,
@@ -21,7 +21,7 @@ from aftersales_module.tests.utils import (
 )
 
 
-class TestProductWarrantyClaim(FrappeTestCase):
+class TestProductWarrantyClaim(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

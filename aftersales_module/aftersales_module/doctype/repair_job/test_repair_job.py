@@ -2,7 +2,6 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
 from aftersales_module.aftersales_module.doctype.repair_job.invoicing import make_sales_invoice
@@ -12,6 +11,7 @@ from aftersales_module.tests.utils import (
 	SERVICE_ITEM,
 	SPARE_PART,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	gl,
 	issue_parts,
 	ledger,
@@ -33,7 +33,7 @@ def move(job, *statuses):
 	return job
 
 
-class TestRepairJob(FrappeTestCase):
+class TestRepairJob(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

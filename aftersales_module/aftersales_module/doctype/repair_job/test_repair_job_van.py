@@ -3,7 +3,6 @@
 """Issue Parts to the technician's van: transfers out and back, consumption on completion."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt
 
 from aftersales_module.aftersales_module.doctype.repair_job.invoicing import make_sales_invoice
@@ -12,6 +11,7 @@ from aftersales_module.aftersales_module.doctype.repair_job.repair_job import se
 from aftersales_module.tests.utils import (
 	SERVICE_ITEM,
 	SPARE_PART,
+	AfterSalesTestCase,
 	gl,
 	issue_parts,
 	ledger,
@@ -35,7 +35,7 @@ def job_entries(job, move=None):
 	return frappe.get_all("Stock Entry", filters=filters, pluck="name", order_by="creation")
 
 
-class TestRepairJobVan(FrappeTestCase):
+class TestRepairJobVan(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

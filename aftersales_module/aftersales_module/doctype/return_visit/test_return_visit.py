@@ -4,12 +4,11 @@
 from datetime import timedelta
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, get_datetime, getdate, nowdate
 
 from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
 from aftersales_module.tasks import escalation, return_visits
-from aftersales_module.tests.utils import make_employee, make_user, use_repair_settings
+from aftersales_module.tests.utils import AfterSalesTestCase, make_employee, make_user, use_repair_settings
 from aftersales_module.tests.visit_utils import (
 	completed_job,
 	make_staff,
@@ -21,7 +20,7 @@ TECHNICIAN = "as-rv-tech@example.com"
 STAFF = ("as-rv-staff1@example.com", "as-rv-staff2@example.com")
 
 
-class TestReturnVisit(FrappeTestCase):
+class TestReturnVisit(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

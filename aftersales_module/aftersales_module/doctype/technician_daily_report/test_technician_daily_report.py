@@ -6,14 +6,19 @@ from datetime import datetime, time
 
 import frappe
 from frappe.model.workflow import apply_workflow
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, getdate, nowdate
 
 from aftersales_module.aftersales_module.doctype.technician_daily_report.technician_daily_report import (
 	draft_my_report,
 )
 from aftersales_module.tasks.daily_reports import draft_for, draft_reports
-from aftersales_module.tests.utils import make_employee, make_repair_job, make_user, use_repair_settings
+from aftersales_module.tests.utils import (
+	AfterSalesTestCase,
+	make_employee,
+	make_repair_job,
+	make_user,
+	use_repair_settings,
+)
 from aftersales_module.tests.visit_utils import COSTING_RATE, activity_type, forget_work_of
 
 DOCTYPE = "Technician Daily Report"
@@ -36,7 +41,7 @@ def job_on(technicians, appointment=None, completed_on=None, status="In Progress
 	return job.name
 
 
-class TestTechnicianDailyReport(FrappeTestCase):
+class TestTechnicianDailyReport(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

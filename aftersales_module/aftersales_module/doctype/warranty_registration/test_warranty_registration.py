@@ -2,7 +2,6 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
 from aftersales_module.tasks.warranty_expiry import mark_expired
@@ -11,6 +10,7 @@ from aftersales_module.tests.utils import (
 	SERIAL_ITEM,
 	SPARE_PART,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_delivery_note,
 	make_item,
 	receive_serial_units,
@@ -29,7 +29,7 @@ def registrations(note):
 	)
 
 
-class TestWarrantyRegistration(FrappeTestCase):
+class TestWarrantyRegistration(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

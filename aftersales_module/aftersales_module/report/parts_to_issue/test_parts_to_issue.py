@@ -1,12 +1,12 @@
 import frappe
 from frappe.desk.query_report import run
-from frappe.tests.utils import FrappeTestCase
 
 from aftersales_module.aftersales_module.doctype.repair_job.parts import make_parts_issue
 from aftersales_module.aftersales_module.doctype.repair_job.repair_job import set_status
 from aftersales_module.tests.utils import (
 	SPARE_PART,
 	TEST_COMPANY,
+	AfterSalesTestCase,
 	make_repair_job,
 	make_user,
 	receive_stock,
@@ -15,7 +15,7 @@ from aftersales_module.tests.utils import (
 )
 
 
-class TestPartsToIssue(FrappeTestCase):
+class TestPartsToIssue(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -2,7 +2,6 @@
 # For license information, please see license.txt
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate
 
 from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenance_contract import (
@@ -20,10 +19,10 @@ from aftersales_module.tests.contract_utils import (
 	make_contract,
 	setup_contracts,
 )
-from aftersales_module.tests.utils import TEST_COMPANY, today
+from aftersales_module.tests.utils import TEST_COMPANY, AfterSalesTestCase, today
 
 
-class TestRenewalRate(FrappeTestCase):
+class TestRenewalRate(AfterSalesTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
