@@ -11,11 +11,10 @@ users, then times Frappe's own `assignment_rule.apply` one visit at a time on a 
 side shared the visits out. Everything it writes is rolled back.
 """
 
-import time
 from collections import Counter
 
 import bench_site
-from daily_reports import insert_day, set_rule_disabled
+from daily_reports import insert_day, set_rule_disabled, timed
 
 
 def main():
@@ -53,12 +52,6 @@ def rule_users(count: int) -> list[str]:
 	rule.flags.ignore_permissions = True
 	rule.save()
 	return users
-
-
-def timed(fn, *args):
-	start = time.perf_counter()
-	result = fn(*args)
-	return time.perf_counter() - start, result
 
 
 def run(args):

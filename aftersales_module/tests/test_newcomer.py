@@ -30,7 +30,7 @@ from aftersales_module.tests.utils import (
 	today,
 	use_repair_settings,
 )
-from aftersales_module.tests.visit_utils import completed_job, make_staff
+from aftersales_module.tests.visit_utils import completed_job, make_staff, use_visit_settings
 
 TECHNICIAN = "as-nc-technician@example.com"
 STAFF = ("as-nc-staff-a@example.com", "as-nc-staff-b@example.com", "as-nc-staff-c@example.com")
@@ -70,10 +70,7 @@ class TestNewcomer(AfterSalesTestCase):
 	def setUp(self):
 		self.turned_off = []
 		use_repair_settings()
-		frappe.db.set_single_value(
-			"After Sales Settings",
-			{"satisfaction_call_days": 1, "first_return_visit_days": 3, "second_return_visit_days": 7},
-		)
+		use_visit_settings()
 
 	def tearDown(self):
 		frappe.set_user("Administrator")

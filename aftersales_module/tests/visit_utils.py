@@ -45,6 +45,15 @@ def resolved_complaint(**values):
 	return doc
 
 
+def use_visit_settings() -> None:
+	"""The return-visit days of the procedures (001/3 §18): a call the next day, follow-ups 3 and 7
+	days after."""
+	frappe.db.set_single_value(
+		"After Sales Settings",
+		{"satisfaction_call_days": 1, "first_return_visit_days": 3, "second_return_visit_days": 7},
+	)
+
+
 def visits_of(doctype: str, name: str) -> list[frappe._dict]:
 	return frappe.get_all(
 		"Return Visit",

@@ -13,6 +13,7 @@ from aftersales_module.tests.visit_utils import (
 	completed_job,
 	make_staff,
 	resolved_complaint,
+	use_visit_settings,
 	visits_of,
 )
 
@@ -33,10 +34,7 @@ class TestReturnVisit(AfterSalesTestCase):
 
 	def setUp(self):
 		use_repair_settings()
-		frappe.db.set_single_value(
-			"After Sales Settings",
-			{"satisfaction_call_days": 1, "first_return_visit_days": 3, "second_return_visit_days": 7},
-		)
+		use_visit_settings()
 
 	def tearDown(self):
 		frappe.set_user("Administrator")
