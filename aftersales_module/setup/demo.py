@@ -338,11 +338,15 @@ class Demo:
 
 	def deliver_unit(self, delivery: dict) -> str:
 		"""Deliver one serialized unit to the customer; its serial number."""
-		from aftersales_module.integrations.erpnext.delivery_note import serial_nos_of
+		from aftersales_module.integrations.erpnext.delivery_note import register_warranties, serial_nos_of
 
 		note_name = frappe.db.get_value("Delivery Note", {"po_no": delivery["po_no"], "docstatus": 1})
 		if note_name:
 			note = frappe.get_doc("Delivery Note", note_name)
+			if not frappe.db.exists("Warranty Registration", {"source_name": note.name}):
+				# delivered by a demo run before the app was uninstalled and installed again, which
+				# took the app's records with it: register the unit again
+				register_warranties(note)
 			return serial_nos_of(note.items[0])[0]
 		code = delivery["item_code"]
 		serial_no, warehouse = frappe.db.get_value(
