@@ -466,6 +466,7 @@ def billing_item() -> str:
 
 
 @frappe.whitelist()
+@frappe.read_only()  # served from a read replica where the site has one
 def expiring_contracts_card(filters: str | dict | None = None) -> dict:
 	"""Number card: running contracts that end within the next 90 days and are not renewed yet."""
 	frappe.has_permission("Maintenance Contract", "read", throw=True)
@@ -487,6 +488,7 @@ def expiring_contracts_card(filters: str | dict | None = None) -> dict:
 
 
 @frappe.whitelist()
+@frappe.read_only()  # served from a read replica where the site has one
 def overdue_visits_card(filters: str | dict | None = None) -> dict:
 	"""Number card: planned visits of submitted contracts past their day and not done."""
 	frappe.has_permission("Maintenance Contract", "read", throw=True)

@@ -132,6 +132,7 @@ def summary(rows) -> list[dict]:
 
 
 @frappe.whitelist()
+@frappe.read_only()  # served from a read replica where the site has one
 def coverage_card(filters: str | dict | None = None) -> dict:
 	"""The number card: this month's coverage so far (visits made of those due)."""
 	frappe.has_permission("Return Visit", "read", throw=True)
