@@ -38,7 +38,7 @@ def queue_email(problem: str | None = None, **sendmail_args) -> str | None:
 	if problem:
 		return problem
 	if not sendmail_args.get("recipients"):
-		return _("Nobody to send it to has an email address", lang=site_language())
+		return no_recipients()
 	frappe.db.savepoint(SAVEPOINT)
 	try:
 		frappe.sendmail(**sendmail_args)
@@ -48,6 +48,19 @@ def queue_email(problem: str | None = None, **sendmail_args) -> str | None:
 		return _("Sending failed: {0}", lang=site_language()).format(str(error)[:300] or type(error).__name__)
 	frappe.db.release_savepoint(SAVEPOINT)
 	return None
+
+
+def no_recipients() -> str:
+	return _("Nobody to send it to has an email address", lang=site_language())
+
+
+def first_problem(problems) -> str | None:
+	"""Of the emails one message goes out as (one per language), why the first unsent one was not
+	sent; a message with nobody to email is not sent either."""
+	problems = list(problems)
+	if not problems:
+		return no_recipients()
+	return next((problem for problem in problems if problem), None)
 
 
 def email_status(problem: str | None) -> str:

@@ -11,7 +11,7 @@ from frappe.utils import escape_html, get_url_to_form, now_datetime
 from aftersales_module import webhooks
 from aftersales_module.bulk import update_rows
 from aftersales_module.escalation.registry import escalatables
-from aftersales_module.mail import NOT_SENT, outgoing_problem, queue_email
+from aftersales_module.mail import NOT_SENT, queue_email
 from aftersales_module.settings import get_settings
 
 DIGEST_LINES = 200
@@ -48,10 +48,6 @@ def send_digests(doctype: str, digests: dict, log_doctype: str | None = None) ->
 				unsent[log_name] = (NOT_SENT, _("To {0}: {1}").format(user_id, problem)[:1000])
 	if unsent and log_doctype:
 		update_rows(log_doctype, ["email_status", "email_error"], unsent)
-
-
-def outgoing_email_configured() -> bool:
-	return not outgoing_problem()
 
 
 WEBHOOK_JOB_ID = "aftersales-escalation-webhooks"

@@ -23,7 +23,13 @@ from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenanc
 )
 from aftersales_module.bulk import existing_names, insert_rows, update_rows
 from aftersales_module.guard import app_write
-from aftersales_module.mail import email_status, insert_notifications, outgoing_problem, queue_email
+from aftersales_module.mail import (
+	email_status,
+	first_problem,
+	insert_notifications,
+	outgoing_problem,
+	queue_email,
+)
 from aftersales_module.policy import contract as policy
 from aftersales_module.policy import repair as repair_policy
 from aftersales_module.settings import get_settings
@@ -432,15 +438,6 @@ def renewal_text(row, lead: int, language: str) -> str:
 		"Maintenance Contract {0} for {1} ends on {2}, in {3} days: contact the customer about renewal",
 		lang=language,
 	).format(row.name, escape_html(row.customer_name or row.customer), row.end_date, lead)
-
-
-def first_problem(problems) -> str | None:
-	"""Of the emails one reminder sends (one per language), why the first unsent one was not sent;
-	a reminder with nobody to email is not sent either."""
-	problems = list(problems)
-	if not problems:
-		return queue_email(recipients=[])
-	return next((problem for problem in problems if problem), None)
 
 
 def queue_renewal_email(row, lead: int, language: str, emails: list[str], problem: str | None) -> str | None:
