@@ -14,6 +14,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, escape_html, flt
 
+from aftersales_module import workflow_lock
 from aftersales_module.validation import check_field_types, check_links_that_fetch, check_table_value
 
 FLAG = "aftersales_app_write"
@@ -109,6 +110,11 @@ class AppDocument(Document):
 
 	app_managed_fields: tuple[str, ...] = ()
 	set_once_fields: tuple[str, ...] = ()
+
+	def run_method(self, method, *args, **kwargs):
+		if method in workflow_lock.EVENTS:
+			workflow_lock.before_workflow_actions(self)
+		return super().run_method(method, *args, **kwargs)
 
 	def _validate_links(self):
 		check_field_types(self)
