@@ -78,6 +78,9 @@ aftersales_escalating = [
 	"aftersales_module.aftersales_module.doctype.return_visit.return_visit.ESCALATION",
 ]
 
+# the sweeps run at READ COMMITTED: no gap locks for users' saves to wait on (jobs.py)
+before_job = ["aftersales_module.jobs.before_job"]
+
 scheduler_events = {
 	"hourly_long": [
 		"aftersales_module.tasks.escalation.sweep",

@@ -21,6 +21,8 @@ from aftersales_module.escalation.writer import Batch
 from aftersales_module.policy.escalation import due_levels, next_escalation_at
 from aftersales_module.settings import get_settings
 
+OVERDUE_CHUNK = 5000
+
 
 def _select_due(
 	doctype: str, config: Escalatable, now: datetime, names: list[str] | None = None, wait: bool = False
@@ -167,16 +169,25 @@ def escalate_now(doctype: str, name: str, reason: str) -> int:
 
 
 def mark_overdue(doctype: str, now: datetime | None = None) -> None:
-	"""Flag, with one UPDATE, the open documents whose deadline has passed (where the doctype has
-	a deadline and an overdue flag the engine keeps)."""
+	"""Flag the open documents whose deadline has passed (where the doctype has a deadline and an
+	overdue flag the engine keeps). The rows are locked first, skipping those another transaction
+	holds (a second sweep, a user's save: the next sweep flags them), then updated by name; one
+	UPDATE over the deadline range instead deadlocked with a second sweep doing the same."""
 	config = config_of(doctype)
 	if not (config.deadline_field and config.overdue_field):
 		return
 	table = frappe.qb.DocType(doctype)
-	(
-		frappe.qb.update(table)
-		.set(table[config.overdue_field], 1)
+	names = (
+		frappe.qb.from_(table)
+		.select(table.name)
 		.where(table[config.overdue_field] == 0)
 		.where(table[config.deadline_field] < (now or now_datetime()))
 		.where(table.status.isin(config.active_statuses))
-	).run()
+		.for_update(skip_locked=True)
+	).run(pluck=True)
+	for start in range(0, len(names), OVERDUE_CHUNK):
+		(
+			frappe.qb.update(table)
+			.set(table[config.overdue_field], 1)
+			.where(table.name.isin(names[start : start + OVERDUE_CHUNK]))
+		).run()

@@ -19,6 +19,7 @@ from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 from aftersales_module.assignment import assign_in_bulk
 from aftersales_module.bulk import existing_names, insert_rows, reserve_names, standard_values, update_rows
 from aftersales_module.escalation.planning import write_plans
+from aftersales_module.jobs import retried
 from aftersales_module.policy import visits as policy
 from aftersales_module.settings import get_settings
 
@@ -43,8 +44,11 @@ def on_complaint_update(doc, method=None):
 # ---------------------------------------------------------------- the daily sweep (scheduler)
 def daily(today=None) -> dict:
 	"""Catch up on visits the hooks missed (imports, direct writes, a failed hook), then mark what is
-	overdue or missed. Idempotent."""
-	today = getdate(today or nowdate())
+	overdue or missed. Idempotent; run again when a deadlock undid it (`jobs.retried`)."""
+	return retried(daily_once, getdate(today or nowdate()))
+
+
+def daily_once(today) -> dict:
 	since = add_days(today, -policy.CATCH_UP_DAYS)
 	created = create_for_sources(policy.REPAIR_JOB, since=since, today=today)
 	created += create_for_sources(policy.COMPLAINT, since=since, today=today)
