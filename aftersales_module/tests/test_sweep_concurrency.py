@@ -47,7 +47,10 @@ class TestSweepConcurrency(AfterSalesTestCase):
 
 		outcome = {}
 		cases = {
-			"scheduled sweep": (jobs.RUN_SCHEDULED_JOB, {"job_type": "aftersales_module.tasks.escalation.sweep"}),
+			"scheduled sweep": (
+				jobs.RUN_SCHEDULED_JOB,
+				{"job_type": "aftersales_module.tasks.escalation.sweep"},
+			),
 			"enqueued sweep": ("aftersales_module.tasks.contracts.daily", {}),
 			"other scheduled job": (jobs.RUN_SCHEDULED_JOB, {"job_type": "frappe.email.queue.flush"}),
 			"other job": ("frappe.email.queue.flush", {}),
@@ -133,14 +136,19 @@ class TestSweepConcurrency(AfterSalesTestCase):
 	def delete_complaints(self, names):
 		for table in ("Complaint Record Escalation", "Complaint Record Fulfilment"):
 			frappe.db.delete(table, {"parenttype": "Complaint Record", "parent": ("in", names)})
-		for doctype, field in (("Version", "docname"), ("Comment", "reference_name"), ("ToDo", "reference_name")):
+		for doctype, field in (
+			("Version", "docname"),
+			("Comment", "reference_name"),
+			("ToDo", "reference_name"),
+		):
 			frappe.db.delete(doctype, {field: ("in", names)})
 		frappe.db.delete(
 			"Workflow Action Permitted Role",
 			{
 				"parent": (
 					"in",
-					frappe.get_all("Workflow Action", {"reference_name": ("in", names)}, pluck="name") or [""],
+					frappe.get_all("Workflow Action", {"reference_name": ("in", names)}, pluck="name")
+					or [""],
 				)
 			},
 		)
