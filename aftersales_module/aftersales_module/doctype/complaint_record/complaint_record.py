@@ -267,6 +267,36 @@ def portal_customers(user: str) -> list[str] | None:
 	)
 
 
+def on_doctype_update():
+	"""Composite indexes the reports and number cards read from alone (benchmarks/reports.py)."""
+	for index_name, columns in (
+		# Complaint Aging, the Overdue Complaints card: open cases by registration day
+		(
+			"status_registered_on",
+			["status", "registered_on", "company", "is_overdue", "severity", "escalation_level"],
+		),
+		# Complaint Statistics: a period's cases by category, type, severity, validity …
+		(
+			"registered_on_company",
+			[
+				"registered_on",
+				"company",
+				"complaint_category",
+				"complaint_type",
+				"severity",
+				"validity",
+				"is_repeat",
+				"is_overdue",
+			],
+		),
+		# Concealment Audit: overdue cases of a period and their handler
+		("is_overdue_registered_on", ["is_overdue", "registered_on", "company", "handler"]),
+		# Technician Performance: complaints against an employee in a period
+		("responsible_employee_registered_on", ["responsible_employee", "registered_on", "company"]),
+	):
+		frappe.db.add_index("Complaint Record", columns, index_name=index_name)
+
+
 def get_permission_query_conditions(user: str | None = None) -> str:
 	customers = portal_customers(user or frappe.session.user)
 	if customers is None:

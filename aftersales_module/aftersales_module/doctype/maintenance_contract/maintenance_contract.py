@@ -527,3 +527,12 @@ def validate_settings(doc, method=None) -> None:
 		or not cint(frappe.db.get_value("Item", item, "is_sales_item"))
 	):
 		frappe.throw(_("Contract Billing Item {0} must be a non-stock sales item").format(frappe.bold(item)))
+
+
+def on_doctype_update():
+	"""Renewal Rate and the expiring-contracts card, from the index alone."""
+	frappe.db.add_index(
+		"Maintenance Contract",
+		["end_date", "docstatus", "status", "company", "renewed_to"],
+		index_name="end_date_status",
+	)

@@ -383,3 +383,20 @@ def change_service_class(repair_job: str, service_class: str, reason: str) -> st
 		),
 	)
 	return job.service_class
+
+
+def on_doctype_update():
+	"""The reports' indexes: they read these columns from the index alone (Technician Performance,
+	Supervisor Daily Summary, Warranty Cost; benchmarks/reports.py)."""
+	frappe.db.add_index(
+		"Repair Job",
+		["completed_on", "company", "first_time_fix", "serial_no"],
+		index_name="completed_on_company",
+	)
+	# repeat repairs: a later job on the same unit
+	frappe.db.add_index(
+		"Repair Job", ["serial_no", "posting_date", "creation"], index_name="serial_no_posting_date"
+	)
+	frappe.db.add_index(
+		"Repair Job", ["posting_date", "service_class", "company"], index_name="posting_date_service_class"
+	)

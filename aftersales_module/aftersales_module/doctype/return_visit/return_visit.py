@@ -269,3 +269,14 @@ def on_doctype_update():
 		constraint_name="unique_source_visit_kind",
 	)
 	frappe.db.add_index("Return Visit", ["status", "last_day"], index_name="status_last_day")
+	# Return Visit Coverage and its number card, from the index alone
+	frappe.db.add_index(
+		"Return Visit", ["due_date", "company", "status", "satisfied"], index_name="due_date_company"
+	)
+	# Technician Performance's ratings, from the index alone (the ratings are 10 characters long so
+	# that the key stays within InnoDB's 3072 bytes)
+	frappe.db.add_index(
+		"Return Visit",
+		["status", "service_date", "company", "technician", *policy.RATING_FIELDS, "average_rating"],
+		index_name="status_service_date_ratings",
+	)

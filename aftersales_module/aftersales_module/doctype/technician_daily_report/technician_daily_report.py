@@ -258,6 +258,10 @@ class TechnicianDailyReport(AppDocument):
 
 def on_doctype_update():
 	frappe.db.add_index(DOCTYPE, ["report_date", "technician"], index_name="report_date_technician")
+	# Technician Performance: the submitted reports of a period, read from the index alone
+	frappe.db.add_index(
+		DOCTYPE, ["report_date", "docstatus", "company", "technician"], index_name="report_date_docstatus"
+	)
 
 
 # ----------------------------------------------------------------- permissions (hooks.py)

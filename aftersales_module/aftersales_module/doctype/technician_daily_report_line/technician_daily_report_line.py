@@ -1,6 +1,8 @@
 # Copyright (c) 2026, aftersales_module developers
 # For license information, please see license.txt
 
+import frappe
+
 from aftersales_module.guard import AppDocument
 
 
@@ -31,3 +33,12 @@ class TechnicianDailyReportLine(AppDocument):
 	# end: auto-generated types
 
 	pass
+
+
+def on_doctype_update():
+	"""A report's hours from the index alone (Technician Performance)."""
+	frappe.db.add_index(
+		"Technician Daily Report Line",
+		["parent", "parenttype", "hours", "travel_hours"],
+		index_name="parent_hours",
+	)

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
+from pypika.terms import ExistsCriterion
 
 from aftersales_module.policy.complaint import concealment_rate
 from aftersales_module.reports import filtered, with_user_names
@@ -16,10 +17,11 @@ def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	table = frappe.qb.DocType("Complaint Record")
 	log = frappe.qb.DocType("Complaint Record Escalation")
+	# Per case, one look-up in the log's parent index (not the whole log materialized first).
 	reported = (
 		frappe.qb.from_(log)
-		.select(log.parent)
-		.distinct()
+		.select(log.name)
+		.where(log.parent == table.name)
 		.where(log.parenttype == "Complaint Record")
 		.where(log.is_manual == 1)
 	)
@@ -28,7 +30,7 @@ def execute(filters=None):
 		.select(
 			table.handler,
 			Count("*").as_("overdue"),
-			Sum(Case().when(table.name.notin(reported), 1).else_(0)).as_("not_escalated"),
+			Sum(Case().when(ExistsCriterion(reported).negate(), 1).else_(0)).as_("not_escalated"),
 		)
 		.where(table.is_overdue == 1)
 		.groupby(table.handler)
