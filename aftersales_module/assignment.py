@@ -20,6 +20,7 @@ from html import escape
 import frappe
 from frappe import _
 from frappe.utils import get_weekday, getdate, now_datetime
+from jinja2 import meta, nodes
 
 from aftersales_module.bulk import CHUNK, insert_rows, update_rows
 from aftersales_module.mail import insert_notifications
@@ -89,16 +90,35 @@ def open_todos(doctype: str, users: list[str]) -> dict[str, int]:
 	return counts
 
 
-def condition_holds(rule, fieldname: str, row: dict) -> bool:
-	"""Frappe's rule.safe_eval: an empty condition holds for assign (none set means every document)
-	only where Frappe's own apply_assign treats it so; a failing condition does not hold."""
-	condition = rule.get(fieldname)
-	if not condition:
-		return fieldname == "assign_condition"
+class Condition:
+	"""A rule's condition, evaluated as Frappe's `rule.safe_eval` does: an empty condition holds for
+	assign (none set means every document) only where Frappe's own apply_assign treats it so; a
+	failing condition does not hold."""
+
+	def __init__(self, rule, fieldname: str):
+		self.source = rule.get(fieldname)
+		self.holds_when_empty = fieldname == "assign_condition"
+
+	def holds(self, row: dict) -> bool:
+		if not self.source:
+			return self.holds_when_empty
+		try:
+			return bool(frappe.safe_eval(self.source, None, row))
+		except Exception:
+			return False
+
+
+def template_fields(source: str) -> set[str] | None:
+	"""The document fields a rule's description template reads, or None when that cannot be told
+	from the template alone (it includes, imports or extends another)."""
+	environment = frappe.get_jenv()
 	try:
-		return bool(frappe.safe_eval(condition, None, row))
+		parsed = environment.parse(source)
 	except Exception:
-		return False
+		return None
+	if any(parsed.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends))):
+		return None
+	return meta.find_undeclared_variables(parsed)
 
 
 def assign_in_bulk(doctype: str, names: list[str]) -> dict[str, str]:
@@ -116,13 +136,16 @@ def assign_in_bulk(doctype: str, names: list[str]) -> dict[str, str]:
 	order = {name: i for i, name in enumerate(names)}
 	rows.sort(key=lambda row: order[row.name])  # handed out in the order given, as one by one
 	dealers = {rule.name: Dealer(rule) for rule in rules}
+	conditions = {rule.name: Condition(rule, "assign_condition") for rule in rules}
 	templates = {rule.name: frappe.get_jenv().from_string(rule.description or "") for rule in rules}
+	# the fields a description shows are escaped for it; the others it never reads
+	shown = {rule.name: template_fields(rule.description or "") for rule in rules}
 	assigned, todos, per_frappe = {}, [], []
 	for row in rows:
 		if json.loads(row.get("_assign") or "[]"):
 			continue  # Frappe applies a rule only to a document nobody holds
 		for rule in rules:
-			if not condition_holds(rule, "assign_condition", row):
+			if not conditions[rule.name].holds(row):
 				continue
 			if rule.rule not in (ROUND_ROBIN, LOAD_BALANCING):
 				per_frappe.append(row.name)
@@ -130,8 +153,11 @@ def assign_in_bulk(doctype: str, names: list[str]) -> dict[str, str]:
 			user = dealers[rule.name].next_user(row)
 			if not user:
 				continue
+			fields = shown[rule.name]
 			escaped = {
-				key: escape(str(value), quote=True) if value is not None else "" for key, value in row.items()
+				key: escape(str(value), quote=True) if value is not None else ""
+				for key, value in row.items()
+				if fields is None or key in fields
 			}
 			description = templates[rule.name].render(escaped)
 			due = row.get(rule.due_date_based_on) if rule.due_date_based_on else None

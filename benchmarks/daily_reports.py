@@ -12,7 +12,13 @@ each with one technician row and one labour row), then times
 - `tasks.return_visits.create_for_sources` writing the three visits of every job, against a
   per-document baseline (get_doc of the job, insert each visit) on a sample.
 The assignment of new visits (the Assignment Rule, one document each) is left out of both sides
-and timed apart. It prints the rates and the ratios. Everything it writes is rolled back.
+and timed apart. It prints the rates and the ratios.
+
+It also times each job's floor from the same state (a savepoint rolled back in between): the bare
+SQL its writes need, i.e. the same SELECT of the day's jobs (or of the completed jobs), the UPDATE of
+the naming series counter, and multi-row INSERTs of the same reports and lines (or visits) the job
+wrote, read back from its own run. It prints `sweep time / floor time` (target <= 2x) and where the
+rest goes. Everything it writes is rolled back.
 """
 
 import time
@@ -33,6 +39,8 @@ def main():
 def insert_day(args, today, now):
 	"""A day of completed jobs, written in bulk; returns (technicians, job names)."""
 	import frappe
+
+	from aftersales_module.bulk import insert_rows
 
 	company = frappe.db.get_value("Company", {}, "name")
 	customer = frappe.db.get_value("Customer", {}, "name")
@@ -68,7 +76,7 @@ def insert_day(args, today, now):
 			(frappe.generate_hash(length=10), "technicians", *parent, technicians[i % args.technicians])
 		)
 		labour.append((frappe.generate_hash(length=10), "labour", *parent, "Repair", 0.75))
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Repair Job",
 		[
 			"name",
@@ -86,8 +94,8 @@ def insert_day(args, today, now):
 		jobs,
 	)
 	child = ["name", "parentfield", "parenttype", "parent", *standard]
-	frappe.db.bulk_insert("Repair Job Technician", [*child, "user"], rows)
-	frappe.db.bulk_insert("Repair Job Labour", [*child, "activity", "hours"], labour)
+	insert_rows("Repair Job Technician", [*child, "user"], rows)
+	insert_rows("Repair Job Labour", [*child, "activity", "hours"], labour)
 	return technicians, [job[0] for job in jobs]
 
 
@@ -196,8 +204,32 @@ def run(args):
 		base_visits, _ = timed(per_document_visits, sample_jobs)
 		frappe.db.rollback(save_point="bench_baseline")
 		set_rule_disabled(1)
-		ours_reports, created = timed(daily_reports.draft_reports, today)
-		ours_visits, visits = timed(return_visits.create_for_sources, "Repair Job", names)
+
+		def check_reports(created):
+			assert len(created) >= len(technicians), f"{len(created)} reports for {len(technicians)}"
+			assert not daily_reports.draft_reports(today), "a second run drafted again"
+
+		def check_visits(created):
+			assert len(created) == 3 * len(names), f"{len(created)} visits for {len(names)} jobs"
+			assert not return_visits.create_for_sources("Repair Job", names), "a second run made visits"
+
+		since = now_datetime()
+		reports = bench_site.sweep_and_floor(
+			args,
+			lambda: daily_reports.draft_reports(today),
+			check_reports,
+			lambda: reports_floor(today, since),
+		)
+		ours_reports, created = reports.sweep, reports.result
+		since = now_datetime()
+		visit_timing = bench_site.sweep_and_floor(
+			args,
+			lambda: return_visits.create_for_sources("Repair Job", names),
+			check_visits,
+			lambda: visits_floor(names, since),
+		)
+		ours_visits = visit_timing.sweep
+		visits = return_visits.create_for_sources("Repair Job", names)
 	finally:
 		return_visits.assign = assign
 		set_rule_disabled(0)
@@ -221,6 +253,76 @@ def run(args):
 		f"ratio {visit_ours / visit_base:,.1f}x"
 	)
 	print(f"assignment rule on 200 new visits: {assign_time:.2f} s (one document each; not in the ratio)")
+	print(reports.line("daily reports"))
+	print(
+		reports.breakdown(
+			"daily reports",
+			"per job the policy's line, its row and random name; the job's labour hours and parts read",
+		)
+	)
+	print(visit_timing.line("return visits"))
+	print(
+		visit_timing.breakdown(
+			"return visits",
+			"per visit the policy's plan and state and its row; the INSERT IGNORE claim",
+		)
+	)
+
+
+def written(plan, doctype: str, since) -> None:
+	"""Add to `plan` the INSERT of the rows of `doctype` created since `since`, read back, with the
+	columns the job set (the others are left to their defaults on both sides)."""
+	columns, rows = bench_site.rows_of(f"select * from `tab{doctype}` where creation >= %s", (since,))
+	kept = [i for i, _c in enumerate(columns) if any(row[i] is not None for row in rows)]
+	plan.insert(f"tab{doctype}", [columns[i] for i in kept], [tuple(row[i] for i in kept) for row in rows])
+
+
+def series_update(plan, prefix: str) -> None:
+	"""The UPDATE of the naming series counter the job moved (its block of names)."""
+	_columns, rows = bench_site.rows_of(
+		"select name, current from tabSeries where name like %s", (f"{prefix}%",)
+	)
+	plan.update("tabSeries", ["current"], rows)
+
+
+def reports_floor(today, since) -> bench_site.Floor:
+	"""The bare statements of drafting: the SELECT of the day's jobs and technicians, the series
+	counter, the reports and their lines."""
+	from frappe.utils import add_days, get_datetime
+
+	plan = bench_site.Floor()
+	plan.sql(
+		"""select t.user, j.name, j.customer, j.company, j.status, j.appointment, j.completed_on,
+			j.carry_in_receipt_no, j.first_time_fix
+		from `tabRepair Job Technician` t join `tabRepair Job` j on j.name = t.parent and t.parenttype = 'Repair Job'
+		where (j.appointment >= %(start)s and j.appointment < %(end)s)
+			or (j.completed_on >= %(start)s and j.completed_on < %(end)s)
+		order by t.user, j.name""",
+		{"start": get_datetime(today), "end": get_datetime(add_days(today, 1))},
+	)
+	series_update(plan, "TDR-")
+	written(plan, "Technician Daily Report", since)
+	written(plan, "Technician Daily Report Line", since)
+	return plan
+
+
+def visits_floor(names, since) -> bench_site.Floor:
+	"""The bare statements of making visits: the SELECT of the completed jobs, the series counter,
+	the visits."""
+	plan = bench_site.Floor()
+	plan.sql(
+		"""select j.name, j.completed_on, j.company, j.customer, c.customer_name, c.mobile_no, j.item_code,
+			j.serial_no, j.name as repair_job,
+			(select t.user from `tabRepair Job Technician` t where t.parent = j.name
+				and t.parenttype = 'Repair Job' order by t.idx limit 1) as technician
+		from `tabRepair Job` j left join `tabCustomer` c on c.name = j.customer
+		where j.status in ('Completed', 'Invoiced', 'Closed') and j.completed_on is not null
+			and j.name in %(names)s""",
+		{"names": names},
+	)
+	series_update(plan, "RV-")
+	written(plan, "Return Visit", since)
+	return plan
 
 
 if __name__ == "__main__":

@@ -8,8 +8,14 @@ It inserts N submitted contracts in bulk (default 100,000) with four planned vis
 and an account lead, a share of them at a renewal lead time today (default 1%). It times the
 contract sweeps a day runs over them (status, overdue visits, renewal reminders) and, on a sample of
 the same kind of contracts, what a per-document sweep would take (get_doc each open contract, ask the
-policy, insert its Reminder Log and queue its email, save it). It prints both rates and the ratio, then
-rolls everything back.
+policy, insert its Reminder Log and queue its email, save it). It prints both rates and the ratio.
+
+It also times the floor from the same state (a savepoint rolled back in between): the bare SQL the
+sweeps' writes need, i.e. the SELECTs of the contracts near their end and of the reminders due, the
+overdue-visits UPDATE, the UPDATEs of the same contracts' statuses, and multi-row INSERTs of the same
+Reminder Logs, ToDos, desk notifications and queued emails (Email Queue and its recipients) the
+sweeps wrote, read back from their own run. It prints `sweep time / floor time` (target <= 2x) and
+where the rest goes. Everything it writes is rolled back.
 """
 
 import time
@@ -29,8 +35,9 @@ def main():
 
 
 def insert_contracts(prefix: str, count: int, visits: int, due_every: int, today, company, customer):
-	import frappe
 	from frappe.utils import add_days, now_datetime
+
+	from aftersales_module.bulk import insert_rows
 
 	now = now_datetime()
 	contracts, visit_rows, team_rows = [], [], []
@@ -61,7 +68,7 @@ def insert_contracts(prefix: str, count: int, visits: int, due_every: int, today
 			)
 		)
 	standard = ["name", "creation", "modified", "owner", "modified_by", "docstatus"]
-	frappe.db.bulk_insert(
+	insert_rows(
 		"Maintenance Contract",
 		[
 			*standard,
@@ -77,20 +84,15 @@ def insert_contracts(prefix: str, count: int, visits: int, due_every: int, today
 			"account_lead",
 		],
 		contracts,
-		chunk_size=5000,
 	)
 	child = [*standard, "parent", "parentfield", "parenttype", "idx"]
-	frappe.db.bulk_insert(
-		"Maintenance Contract Visit", [*child, "planned_date", "status"], visit_rows, chunk_size=10000
-	)
-	frappe.db.bulk_insert(
-		"Maintenance Contract Team Member", [*child, "user", "is_lead"], team_rows, chunk_size=10000
-	)
+	insert_rows("Maintenance Contract Visit", [*child, "planned_date", "status"], visit_rows)
+	insert_rows("Maintenance Contract Team Member", [*child, "user", "is_lead"], team_rows)
 
 
 def run(args):
 	import frappe
-	from frappe.utils import getdate, nowdate
+	from frappe.utils import getdate, now_datetime, nowdate
 
 	from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenance_contract import (
 		expiring_days,
@@ -112,14 +114,19 @@ def run(args):
 		f"({due_count:,} due a reminder) in {time.perf_counter() - t0:.1f} s"
 	)
 
-	t0 = time.perf_counter()
-	sweeps.update_statuses(today)
-	sweeps.mark_overdue_visits(today)
-	reminded = sweeps.send_renewal_reminders(today)
-	sweep_seconds = time.perf_counter() - t0
-	mine = [name for name in reminded if name.startswith("BENCH-MC-")]
-	assert len(mine) == due_count, f"the sweep reminded {len(mine)} of {due_count} due contracts"
-	assert not [n for n in sweeps.send_renewal_reminders(today) if n.startswith("BENCH-MC-")], "twice"
+	def sweep():
+		sweeps.update_statuses(today)
+		sweeps.mark_overdue_visits(today)
+		return sweeps.send_renewal_reminders(today)
+
+	def check(reminded):
+		mine = [name for name in reminded if name.startswith("BENCH-MC-")]
+		assert len(mine) == due_count, f"the sweep reminded {len(mine)} of {due_count} due contracts"
+		assert not [n for n in sweeps.send_renewal_reminders(today) if n.startswith("BENCH-MC-")], "twice"
+
+	since = now_datetime()
+	timing = bench_site.sweep_and_floor(args, sweep, check, lambda: floor(today, since))
+	sweep_seconds = timing.sweep
 
 	# Baseline: a per-document sweep reads every open contract, asks the policy, and writes per row.
 	insert_contracts("BENCH-BASE", args.baseline_sample, args.visits, due_every, today, company, customer)
@@ -167,6 +174,71 @@ def run(args):
 		f"per-document:      {len(names):,} contracts in {baseline_seconds:.2f} s = {baseline_rate:,.0f} contracts/s"
 	)
 	print(f"ratio:             {sweep_rate / baseline_rate:,.1f}x")
+	print(timing.line("contract sweeps"))
+	print(
+		timing.breakdown(
+			"contract sweeps",
+			"per reminder the policy's lead, the translated ToDo, notification and email text, and the "
+			"claim (INSERT IGNORE, then the email status); here every email's one recipient has "
+			"unsubscribed, so no frappe.sendmail runs",
+		)
+	)
+
+
+def floor(today, since) -> bench_site.Floor:
+	"""The bare statements of the sweeps that just ran: their SELECTs of what is due and the overdue
+	UPDATE as they are, then the rows they wrote (read back), written again."""
+	from frappe.utils import add_days
+
+	from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenance_contract import (
+		expiring_days,
+		reminder_lead_days,
+	)
+
+	plan = bench_site.Floor()
+	plan.sql(
+		"select name, start_date, end_date, status, renewed_to from `tabMaintenance Contract` "
+		"where docstatus = 1 and status in ('Active', 'Expiring') and end_date <= %s",
+		(add_days(today, expiring_days()),),
+	)
+	plan.sql(
+		"update `tabMaintenance Contract Visit` set status = 'Overdue' "
+		"where parenttype = 'Maintenance Contract' and status in ('Planned', 'Due') and planned_date < %s "
+		"and parent in (select name from `tabMaintenance Contract` where docstatus = 1)",
+		(today,),
+	)
+	plan.sql(
+		"""select mc.name, mc.customer, mc.customer_name, mc.end_date, mc.account_lead,
+			contact.email_id as contact_email,
+			coalesce(nullif(user.language, ''), nullif(customer.language, '')) as contact_language
+		from `tabMaintenance Contract` mc
+		left join `tabCustomer` customer on customer.name = mc.customer
+		left join `tabContact` contact
+			on contact.name = coalesce(nullif(mc.customer_contact, ''), customer.customer_primary_contact)
+		left join `tabUser` user on user.name = contact.user
+		where mc.docstatus = 1 and mc.status in ('Active', 'Expiring')
+			and (mc.renewed_to is null or mc.renewed_to = '') and mc.end_date >= %s and mc.end_date <= %s""",
+		(today, add_days(today, max(reminder_lead_days()))),
+	)
+	_columns, rows = bench_site.rows_of(
+		"select name, status, modified from `tabMaintenance Contract` where modified >= %s", (since,)
+	)
+	plan.update("tabMaintenance Contract", ["status", "modified"], rows)
+	for table in ("Reminder Log", "ToDo", "Notification Log", "Email Queue"):
+		columns, rows = bench_site.rows_of(f"select * from `tab{table}` where creation >= %s", (since,))
+		# the columns the sweep set: the others are left to their defaults on both sides
+		kept = [i for i, _c in enumerate(columns) if any(row[i] is not None for row in rows)]
+		plan.insert(f"tab{table}", [columns[i] for i in kept], [tuple(row[i] for i in kept) for row in rows])
+	columns, rows = bench_site.rows_of(
+		"select r.* from `tabEmail Queue Recipient` r join `tabEmail Queue` q on q.name = r.parent "
+		"where q.creation >= %s",
+		(since,),
+	)
+	kept = [i for i, _c in enumerate(columns) if any(row[i] is not None for row in rows)]
+	plan.insert(
+		"tabEmail Queue Recipient", [columns[i] for i in kept], [tuple(row[i] for i in kept) for row in rows]
+	)
+	return plan
 
 
 if __name__ == "__main__":

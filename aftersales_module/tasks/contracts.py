@@ -21,9 +21,11 @@ from aftersales_module.aftersales_module.doctype.maintenance_contract.maintenanc
 	reminder_lead_days,
 	share_with_requester,
 )
-from aftersales_module.bulk import existing_names, insert_rows, update_rows
+from aftersales_module.bulk import insert_rows, inserted_names, update_rows
 from aftersales_module.guard import app_write
+from aftersales_module.jobs import lost_transaction, retried, step
 from aftersales_module.mail import (
+	Unsubscribes,
 	email_status,
 	first_problem,
 	insert_notifications,
@@ -39,9 +41,13 @@ CHUNK = 2000
 
 
 def daily(today: date | None = None) -> None:
-	"""The daily_long job: every contract sweep, in order."""
-	today = getdate(today or nowdate())
-	for step in (
+	"""The daily_long job: every contract sweep, in order; all of them again if a deadlock undid
+	them (`jobs.retried`)."""
+	retried(run_steps, getdate(today or nowdate()))
+
+
+def run_steps(today: date) -> None:
+	for sweep_step in (
 		update_statuses,
 		open_inspection_jobs,
 		mark_overdue_visits,
@@ -50,30 +56,27 @@ def daily(today: date | None = None) -> None:
 		bill_contracts,
 	):
 		# one failing step (a bad master, a locked row) must not stop the others
-		frappe.db.savepoint("contract_sweep")
-		try:
-			step(today)
-		except Exception:
-			frappe.db.rollback(save_point="contract_sweep")
-			frappe.log_error(title=f"Maintenance contract sweep: {step.__name__}")
+		with step("contract_sweep", f"Maintenance contract sweep: {sweep_step.__name__}"):
+			sweep_step(today)
 
 
 # --- writing in batches -------------------------------------------------------------------------
 
 
-def insert_ignore(doctype: str, fields: list[str], rows: list[tuple]) -> None:
+def insert_ignore(doctype: str, fields: list[str], rows: list[tuple]) -> int:
 	"""INSERT IGNORE `rows` into `doctype` (rows already on a unique key are skipped), with the
-	standard columns filled; a chunk per statement."""
+	standard columns filled; a chunk per statement. Returns how many went in."""
 	if not rows:
-		return
+		return 0
 	now, user = now_datetime(), frappe.session.user
 	standard = {"creation": now, "modified": now, "modified_by": user, "owner": user, "docstatus": 0}
-	insert_rows(doctype, fields, rows, standard, ignore_duplicates=True)
+	return insert_rows(doctype, fields, rows, standard, ignore_duplicates=True)
 
 
-def claimed(doctype: str, names: list[str]) -> set[str]:
-	"""Which of the names this worker inserted are in the table (the others lost to a duplicate)."""
-	return set(existing_names(doctype, names))
+def claimed(doctype: str, names: list[str], inserted: int) -> set[str]:
+	"""Which of the names this worker inserted (`inserted` rows went in) are in the table (the others
+	lost to a duplicate)."""
+	return set(inserted_names(doctype, names, inserted))
 
 
 def new_name() -> str:
@@ -165,7 +168,9 @@ def open_inspection_jobs(today: date | None = None) -> list[str]:
 		frappe.db.savepoint("inspection_job")
 		try:
 			job = make_inspection_job(row, units[row.parent])
-		except Exception:
+		except Exception as error:
+			if lost_transaction(error):
+				raise
 			frappe.db.rollback(save_point="inspection_job")
 			frappe.log_error(
 				title=_("Could not open the inspection job of Maintenance Contract {0}").format(row.parent),
@@ -287,7 +292,7 @@ def claim_reminders(
 	whose row this worker inserted, which this worker then reminds, with the name of their row."""
 	names = {reference: new_name() for reference in due}
 	now = now_datetime()
-	insert_ignore(
+	inserted = insert_ignore(
 		"Reminder Log",
 		["name", "kind", "reference_doctype", "reference_name", "lead_days", "sent_on", "channel", "sent_to"],
 		[
@@ -295,7 +300,7 @@ def claim_reminders(
 			for ref, lead in due.items()
 		],
 	)
-	mine = claimed("Reminder Log", list(names.values()))
+	mine = claimed("Reminder Log", list(names.values()), inserted)
 	return {ref: name for ref, name in names.items() if name in mine}
 
 
@@ -369,10 +374,13 @@ def send_renewal_reminders(today: date | None = None) -> list[str]:
 	mine = claim_reminders(policy.CONTRACT_RENEWAL, CONTRACT, due, "Email, ToDo, Desk", sent_to)
 	todos, notifications, results = [], [], {}
 	problem = outgoing_problem()
+	unsubscribes = None
+	if not problem:
+		unsubscribes = Unsubscribes(CONTRACT, list(mine), [e for name in mine for e in sent_to[name]])
 	for name in sorted(mine):
 		row = by_name[name]
 		results[mine[name]] = first_problem(
-			queue_renewal_email(row, due[name], language, emails, problem)
+			queue_renewal_email(row, due[name], language, emails, problem, unsubscribes)
 			for language, emails in recipients[name].items()
 		)
 		for member in team.get(name, []):
@@ -440,7 +448,9 @@ def renewal_text(row, lead: int, language: str) -> str:
 	).format(row.name, escape_html(row.customer_name or row.customer), row.end_date, lead)
 
 
-def queue_renewal_email(row, lead: int, language: str, emails: list[str], problem: str | None) -> str | None:
+def queue_renewal_email(
+	row, lead: int, language: str, emails: list[str], problem: str | None, unsubscribes=None
+) -> str | None:
 	subject = _("Maintenance Contract {0} ends on {1}", lang=language).format(row.name, row.end_date)
 	message = "<p>{}</p><p>{}</p><p><a href='{}'>{}</a></p>".format(
 		_("Dear {0},", lang=language).format(escape_html(row.customer_name or row.customer)),
@@ -453,6 +463,7 @@ def queue_renewal_email(row, lead: int, language: str, emails: list[str], proble
 	)
 	return queue_email(
 		problem,
+		unsubscribes,
 		recipients=emails,
 		subject=subject,
 		message=message,
@@ -506,11 +517,15 @@ def send_warranty_ending_alerts(today: date | None = None) -> list[str]:
 		{name: [m.email for m in managers if m.email] for name in due},
 	)
 	problem = outgoing_problem()
+	unsubscribes = None
+	if not problem:
+		unsubscribes = Unsubscribes("Warranty Registration", list(mine), [m.email for m in managers])
 	results, notifications = {}, []
 	for name in sorted(mine):
 		row = by_name[name]
 		results[mine[name]] = first_problem(
-			queue_warranty_email(row, language, emails, problem) for language, emails in by_language.items()
+			queue_warranty_email(row, language, emails, problem, unsubscribes)
+			for language, emails in by_language.items()
 		)
 		notifications += [
 			(manager.name, name, warranty_text(row, manager.language), "") for manager in managers
@@ -576,10 +591,13 @@ def warranty_text(row, language: str) -> str:
 	)
 
 
-def queue_warranty_email(row, language: str, emails: list[str], problem: str | None) -> str | None:
+def queue_warranty_email(
+	row, language: str, emails: list[str], problem: str | None, unsubscribes=None
+) -> str | None:
 	unit = row.serial_no or row.item_code
 	return queue_email(
 		problem,
+		unsubscribes,
 		recipients=emails,
 		subject=_("Warranty of {0} for {1} ends on {2}", lang=language).format(
 			unit, row.customer_name or row.customer, row.end_date
@@ -769,7 +787,9 @@ def invoice_pending(contracts: list[str]) -> list[str]:
 		frappe.db.savepoint("contract_billing")
 		try:
 			invoice = make_period_invoice(row)
-		except Exception:
+		except Exception as error:
+			if lost_transaction(error):
+				raise
 			frappe.db.rollback(save_point="contract_billing")
 			frappe.log_error(
 				title=_("Could not bill Maintenance Contract {0}").format(row.maintenance_contract),

@@ -17,7 +17,7 @@ from frappe.query_builder.functions import Count, IfNull
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
 from aftersales_module.assignment import assign_in_bulk
-from aftersales_module.bulk import existing_names, insert_rows, reserve_names, standard_values, update_rows
+from aftersales_module.bulk import insert_rows, inserted_names, reserve_names, standard_values, update_rows
 from aftersales_module.escalation.planning import write_plans
 from aftersales_module.jobs import retried
 from aftersales_module.policy import visits as policy
@@ -103,16 +103,14 @@ def sources(doctype: str, names=None, since=None) -> list[dict]:
 
 
 def existing_visits(doctype: str, names: list[str]) -> set[tuple[str, str]]:
-	visit = frappe.qb.DocType(DOCTYPE)
 	found = set()
 	for start in range(0, len(names), CHUNK):
-		rows = (
-			frappe.qb.from_(visit)
-			.select(visit.reference_name, visit.visit_kind)
-			.where(
-				(visit.reference_doctype == doctype) & visit.reference_name.isin(names[start : start + CHUNK])
-			)
-		).run()
+		# plain SQL: the query builder renders each name of a long IN list as a term of its own
+		rows = frappe.db.sql(
+			"""select `reference_name`, `visit_kind` from `tabReturn Visit`
+			where `reference_doctype` = %(doctype)s and `reference_name` in %(names)s""",
+			{"doctype": doctype, "names": names[start : start + CHUNK]},
+		)
 		found.update((name, kind) for name, kind in rows)
 	return found
 
@@ -168,6 +166,7 @@ def create_for_sources(doctype: str, names=None, since=None, today=None) -> list
 	]
 	values = []
 	born_missed = []
+	standard = tuple(standard_values("", now, user).values())[1:]
 	for name, (row, service_date, planned) in zip(names_taken, missing, strict=True):
 		overdue, status = policy.state_on(policy.OPEN, planned.due_date, planned.last_day, today)
 		# made already past its last day (a job completed late, a catch-up after the scheduler was
@@ -179,7 +178,8 @@ def create_for_sources(doctype: str, names=None, since=None, today=None) -> list
 			)
 		values.append(
 			(
-				*standard_values(name, now, user).values(),
+				name,
+				*standard,
 				SERIES,
 				planned.kind,
 				status,
@@ -201,8 +201,8 @@ def create_for_sources(doctype: str, names=None, since=None, today=None) -> list
 				missed_on,
 			)
 		)
-	insert_rows(DOCTYPE, fields, values, ignore_duplicates=True)
-	created = existing_names(DOCTYPE, names_taken)
+	inserted = insert_rows(DOCTYPE, fields, values, ignore_duplicates=True)
+	created = inserted_names(DOCTYPE, names_taken, inserted)
 	mine = set(created)
 	write_plans(DOCTYPE, [row for row in born_missed if row["name"] in mine])
 	assign(created)
