@@ -32,6 +32,7 @@ doctype_js = {
 doc_events = {
 	"Stock Entry": {
 		"validate": "aftersales_module.integrations.erpnext.stock_entry.validate",
+		"before_validate": "aftersales_module.integrations.erpnext.stock_entry.before_validate",
 		"before_submit": "aftersales_module.integrations.erpnext.stock_entry.before_submit",
 		"on_submit": "aftersales_module.integrations.erpnext.stock_entry.on_submit",
 		"before_cancel": "aftersales_module.integrations.erpnext.stock_entry.before_cancel",

@@ -404,6 +404,10 @@ def main() -> int:
 		outside, inside = failures(run_dir, fault)
 		print_failures(outside, "failed requests" + (" outside the fault's window" if args.fault else ""))
 		print_failures(inside, f"failed requests during the fault (and {FAULT_GRACE} s after)")
+		refused = sum(len(path.read_text().splitlines()) for path in run_dir.glob("refused-*.jsonl"))
+		print(
+			f"parts issues refused because another storekeeper had issued them (HTTP 417, not failures): {refused}"
+		)
 		print()
 		check_rc = site_task("check", check=False)
 		result = json.loads((run_dir / "check.json").read_text()) if (run_dir / "check.json").exists() else {}

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Sum
 from frappe.utils import cint, flt
 
 from aftersales_module.aftersales_module.doctype.repair_job.parts import (
@@ -59,7 +60,6 @@ def validate(doc, method=None):
 	# a transfer to or from the van books no expense; the cost reaches the GL when the van's parts
 	# are consumed
 	expense_account = None if doc.purpose == TRANSFER else warranty_expense_account(job)
-	qty_per_part = defaultdict(float)
 	for d in doc.items:
 		row = rows.get(d.get("repair_job_part")) or match_part(job, d)
 		if not row or row.item_code != d.item_code:
@@ -71,7 +71,15 @@ def validate(doc, method=None):
 		d.repair_job_part = row.name
 		if expense_account:
 			d.expense_account = expense_account
-		qty_per_part[row.name] += flt(d.transfer_qty) or flt(d.qty) * flt(d.conversion_factor or 1)
+	check_quantities(doc, job, move, through_van)
+
+
+def check_quantities(doc, job, move: str, through_van: bool) -> None:
+	"""The entry's quantity per part of the job against what the job asked for and has moved."""
+	rows = {row.name: row for row in job.parts}
+	qty_per_part = defaultdict(float)
+	for d in doc.items:
+		qty_per_part[d.repair_job_part] += flt(d.transfer_qty) or flt(d.qty) * flt(d.conversion_factor or 1)
 
 	for part_name, qty in qty_per_part.items():
 		row = rows[part_name]
@@ -116,11 +124,44 @@ def classify(doc, job) -> tuple[str, bool]:
 
 
 def on_submit(doc, method=None):
-	update_job(doc)
+	if doc.get("repair_job"):
+		job = frappe.get_doc("Repair Job", doc.repair_job, for_update=True)
+		job.load_committed_parts()
+		job.add_stock_entry(doc, 1, entry_value(doc.name))
+
+
+def before_validate(doc, method=None):
+	if doc.get("_action") == "submit":
+		lock_for_posting(doc)
 
 
 def before_submit(doc, method=None):
+	check_against_latest(doc)
+
+
+def lock_for_posting(doc) -> None:
+	"""Before a repair job's entry is posted or cancelled: lock the job's row, then the Bins it moves.
+	Taken first thing (before ERPNext's validate, whose rate lookups already lock ledger rows), always
+	in this order, so two entries wait for each other instead of deadlocking."""
+	if not doc.get("repair_job"):
+		return
+	frappe.db.sql("select name from `tabRepair Job` where name = %s for update", doc.repair_job)
 	lock_stock(doc)
+
+
+def check_against_latest(doc) -> None:
+	"""Check the entry's quantities again, against the job's moves as committed now.
+
+	`validate` read the job in this request's snapshot; a second storekeeper's entry for the same job,
+	submitted meanwhile, is not in it, and both entries passed (the job's part issued twice over).
+	The job row is locked (`lock_for_posting`), so the second entry waited until the first had
+	committed, and the job's quantities are read here with locking reads, which see that commit."""
+	if not doc.get("repair_job"):
+		return
+	lock_for_posting(doc)  # held already when submitted normally; a no-op then
+	job = frappe.get_doc("Repair Job", doc.repair_job)
+	job.load_committed_parts()
+	check_quantities(doc, job, *classify(doc, job))
 
 
 def lock_stock(doc) -> None:
@@ -144,10 +185,12 @@ def lock_stock(doc) -> None:
 
 
 def before_cancel(doc, method=None):
-	lock_stock(doc)
 	if not doc.get("repair_job"):
 		return
+	lock_for_posting(doc)
 	job = frappe.get_doc("Repair Job", doc.repair_job)
+	job.load_committed_parts()
+	doc.flags.repair_job_value = entry_value(doc.name)  # before ERPNext reverses the ledger rows
 	if not repair_policy.can_undo_parts_move(job.status):
 		frappe.throw(
 			_("Repair Job {0} is {1}: Stock Entry {2} of its parts can no longer be cancelled").format(
@@ -176,9 +219,28 @@ def before_cancel(doc, method=None):
 
 
 def on_cancel(doc, method=None):
-	update_job(doc)
-
-
-def update_job(doc):
 	if doc.get("repair_job"):
-		frappe.get_doc("Repair Job", doc.repair_job, for_update=True).update_stock_quantities()
+		job = frappe.get_doc("Repair Job", doc.repair_job, for_update=True)
+		job.load_committed_parts()
+		job.add_stock_entry(doc, -1, doc.flags.get("repair_job_value") or entry_value(doc.name))
+
+
+def entry_value(entry: str) -> dict[str, float]:
+	"""{part row: the stock value the entry took out} from its own ledger rows (a transfer to or from
+	the van nets to nothing: the value is what left the company's stock)."""
+	sle = frappe.qb.DocType("Stock Ledger Entry")
+	sed = frappe.qb.DocType("Stock Entry Detail")
+	rows = (
+		frappe.qb.from_(sle)
+		.join(sed)
+		.on(sed.name == sle.voucher_detail_no)
+		.select(sed.repair_job_part, Sum(sle.stock_value_difference).as_("value"))
+		.where(
+			(sle.voucher_type == "Stock Entry")
+			& (sle.voucher_no == entry)
+			& (sle.is_cancelled == 0)
+			& (sed.repair_job_part.isnotnull())
+		)
+		.groupby(sed.repair_job_part)
+	).run(as_dict=True)
+	return {row.repair_job_part: -flt(row.value) for row in rows}

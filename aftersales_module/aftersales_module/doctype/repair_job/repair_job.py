@@ -245,47 +245,41 @@ class RepairJob(AppDocument):
 			labour,
 		)
 
-	def update_stock_quantities(self):
-		"""Recompute issued and returned quantities and the parts' stock value from the submitted
-		Stock Entries that name this job: one aggregate query each, never a running tally."""
-		sed = frappe.qb.DocType("Stock Entry Detail")
-		se = frappe.qb.DocType("Stock Entry")
-		moved = (
-			frappe.qb.from_(sed)
-			.join(se)
-			.on(se.name == sed.parent)
-			.select(sed.repair_job_part, se.purpose, se.repair_job_move, Sum(sed.transfer_qty).as_("qty"))
-			.where((se.repair_job == self.name) & (se.docstatus == 1) & (sed.repair_job_part.isnotnull()))
-			.groupby(sed.repair_job_part, se.purpose, se.repair_job_move)
-		).run(as_dict=True)
-		sle = frappe.qb.DocType("Stock Ledger Entry")
-		valued = (
-			frappe.qb.from_(sle)
-			.join(sed)
-			.on(sed.name == sle.voucher_detail_no)
-			.join(se)
-			.on(se.name == sed.parent)
-			.select(sed.repair_job_part, Sum(sle.stock_value_difference).as_("value"))
-			.where(
-				(se.repair_job == self.name)
-				& (se.docstatus == 1)
-				& (sle.voucher_type == "Stock Entry")
-				& (sle.is_cancelled == 0)
-				& (sed.repair_job_part.isnotnull())
-			)
-			.groupby(sed.repair_job_part)
-		).run(as_dict=True)
+	def load_committed_parts(self) -> None:
+		"""Read the part rows' moved quantities and stock value as committed now: a locking read,
+		which sees what other transactions committed after this one's snapshot. Every Stock Entry
+		writes them while it holds the job's row lock, and so does the caller."""
+		part = frappe.qb.DocType("Repair Job Part")
+		fields = ("issued_qty", "returned_qty", "van_qty", "consumed_qty", "valuation_amount")
+		committed = {
+			row.name: row
+			for row in (
+				frappe.qb.from_(part)
+				.select(part.name, *(part[f] for f in fields))
+				.where((part.parent == self.name) & (part.parenttype == self.doctype))
+				.for_update()
+			).run(as_dict=True)
+		}
+		for row in self.parts:
+			if latest := committed.get(row.name):
+				row.update({f: flt(latest[f]) for f in fields})
 
+	def add_stock_entry(self, entry, sign: int, value: dict[str, float]) -> None:
+		"""Add (sign 1, on submit) or take back (sign -1, on cancel) one Stock Entry's moves and its
+		stock value per part (`value`, from its ledger rows) to the committed quantities, and save."""
 		moves = defaultdict(list)
-		for row in moved:
-			moves[row.repair_job_part].append((row.purpose, row.repair_job_move, flt(row.qty)))
-		# a transfer to or from the van nets to nothing: the value is what left the company's stock
-		value = {row.repair_job_part: -flt(row.value) for row in valued}
+		for d in entry.items:
+			if d.get("repair_job_part"):
+				moves[d.repair_job_part].append(
+					(entry.purpose, entry.get("repair_job_move"), flt(d.transfer_qty))
+				)
 		for row in self.parts:
 			qty = repair_policy.tally_moves(moves.get(row.name, []))
-			row.issued_qty, row.returned_qty = qty["issued"], qty["returned"]
-			row.van_qty, row.consumed_qty = qty["in_van"], qty["consumed"]
-			row.valuation_amount = value.get(row.name, 0)
+			row.issued_qty = flt(row.issued_qty) + sign * qty["issued"]
+			row.returned_qty = flt(row.returned_qty) + sign * qty["returned"]
+			row.van_qty = flt(row.van_qty) + sign * qty["in_van"]
+			row.consumed_qty = flt(row.consumed_qty) + sign * qty["consumed"]
+			row.valuation_amount = flt(row.valuation_amount) + sign * value.get(row.name, 0)
 		self.calculate_totals()
 		self.flags.from_stock_entry = True
 		with app_write():
