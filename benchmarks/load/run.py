@@ -433,7 +433,10 @@ def main() -> int:
 			problems.append("processes died: " + ", ".join(died))
 		if int(total["Request Count"]) == 0:
 			problems.append("no requests were made")
-		if args.fault and not (fault and (fault.get("worker_pid") or fault.get("restart_rc") == 0)):
+		restarted = (
+			bool(fault) and fault.get("restart_rc") == 0 and fault.get("server_uptime_after", 1e9) < 120
+		)
+		if args.fault and not (fault and (fault.get("worker_pid") or restarted)):
 			problems.append(f"the fault was not injected: {(fault or {}).get('error', 'no fault.json')}")
 		records = result.get("records") or []
 		created = sum(r[1] for r in records)

@@ -17,6 +17,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -458,15 +459,42 @@ def inject_fault(args, run_dir: Path) -> None:
 				f"while it ran {full_id} ({args.fault_delay} s in: still running={fault['job_still_running']})"
 			)
 		else:
-			log("fault: service mariadb restart")
+			# `service mariadb restart` cannot stop a server whose root needs a password (the init
+			# script shuts down through debian.cnf): shut it down with the bench's root password,
+			# wait until it is gone, then start it again, and prove it by its Uptime.
+			log("fault: MariaDB shutdown, then service mariadb start")
 			t0 = time.time()
-			done = subprocess.run(["service", "mariadb", "restart"], capture_output=True, text=True)
+			admin = [
+				"mysqladmin",
+				"--user=root",
+				f"--password={frappe.conf.get('root_password') or ''}",
+				f"--host={frappe.conf.get('db_host') or '127.0.0.1'}",
+			]
+			outputs = []
+			done = subprocess.run([*admin, "shutdown"], capture_output=True, text=True)
+			outputs.append(done.stdout + done.stderr)
+			# gone means the process has exited, not just stopped answering: a server still writing
+			# its buffers holds the data files, and a second one started then fails
+			for _ in range(480):
+				if subprocess.run(["pgrep", "-x", "mariadbd"], capture_output=True).returncode != 0:
+					break
+				time.sleep(0.25)
+			fault["down_after_seconds"] = round(time.time() - t0, 1)
+			# its own session, and no pipe of ours: the run stops its process groups at the end, and
+			# the server must outlive the run
+			with tempfile.TemporaryFile(mode="w+") as output:
+				done = subprocess.run(
+					["service", "mariadb", "start"], stdout=output, stderr=output, start_new_session=True
+				)
+				output.seek(0)
+				outputs.append(output.read())
 			fault["restart_seconds"] = round(time.time() - t0, 1)
 			fault["restart_rc"] = done.returncode
-			fault["restart_output"] = (done.stdout + done.stderr)[-2000:]
+			fault["restart_output"] = "".join(outputs)[-2000:]
 			log(f"fault: mariadb restarted in {fault['restart_seconds']} s (rc {done.returncode})")
 			disconnect()
 			frappe = connect(args.site)
+			fault["server_uptime_after"] = int(frappe.db.sql("show global status like 'Uptime'")[0][1])
 			fault["due_right_after"] = left_to_do(frappe)["escalations due, not fired"]
 	finally:
 		fault["ended"] = time.time()
