@@ -90,22 +90,16 @@ def open_todos(doctype: str, users: list[str]) -> dict[str, int]:
 	return counts
 
 
-class Condition:
-	"""A rule's condition, evaluated as Frappe's `rule.safe_eval` does: an empty condition holds for
-	assign (none set means every document) only where Frappe's own apply_assign treats it so; a
-	failing condition does not hold."""
-
-	def __init__(self, rule, fieldname: str):
-		self.source = rule.get(fieldname)
-		self.holds_when_empty = fieldname == "assign_condition"
-
-	def holds(self, row: dict) -> bool:
-		if not self.source:
-			return self.holds_when_empty
-		try:
-			return bool(frappe.safe_eval(self.source, None, row))
-		except Exception:
-			return False
+def condition_holds(rule, fieldname: str, row: dict) -> bool:
+	"""Frappe's rule.safe_eval: an empty condition holds for assign (none set means every document)
+	only where Frappe's own apply_assign treats it so; a failing condition does not hold."""
+	condition = rule.get(fieldname)
+	if not condition:
+		return fieldname == "assign_condition"
+	try:
+		return bool(frappe.safe_eval(condition, None, row))
+	except Exception:
+		return False
 
 
 def template_fields(source: str) -> set[str] | None:
@@ -136,7 +130,6 @@ def assign_in_bulk(doctype: str, names: list[str]) -> dict[str, str]:
 	order = {name: i for i, name in enumerate(names)}
 	rows.sort(key=lambda row: order[row.name])  # handed out in the order given, as one by one
 	dealers = {rule.name: Dealer(rule) for rule in rules}
-	conditions = {rule.name: Condition(rule, "assign_condition") for rule in rules}
 	templates = {rule.name: frappe.get_jenv().from_string(rule.description or "") for rule in rules}
 	# the fields a description shows are escaped for it; the others it never reads
 	shown = {rule.name: template_fields(rule.description or "") for rule in rules}
@@ -145,7 +138,7 @@ def assign_in_bulk(doctype: str, names: list[str]) -> dict[str, str]:
 		if json.loads(row.get("_assign") or "[]"):
 			continue  # Frappe applies a rule only to a document nobody holds
 		for rule in rules:
-			if not conditions[rule.name].holds(row):
+			if not condition_holds(rule, "assign_condition", row):
 				continue
 			if rule.rule not in (ROUND_ROBIN, LOAD_BALANCING):
 				per_frappe.append(row.name)

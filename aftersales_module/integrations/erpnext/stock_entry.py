@@ -158,7 +158,6 @@ def check_against_latest(doc) -> None:
 	committed, and the job's quantities are read here with locking reads, which see that commit."""
 	if not doc.get("repair_job"):
 		return
-	lock_for_posting(doc)  # held already when submitted normally; a no-op then
 	job = frappe.get_doc("Repair Job", doc.repair_job)
 	job.load_committed_parts()
 	check_quantities(doc, job, *classify(doc, job))
