@@ -32,68 +32,14 @@ def site_language() -> str:
 	return frappe.db.get_single_value("System Settings", "language") or "en"
 
 
-class Unsubscribes:
-	"""Who of a batch's recipients has unsubscribed (Email Unsubscribe: from everything, or from the
-	document the email is about), asked with one query for the whole batch. Frappe asks the same
-	for every email it builds, one query each; an email whose every recipient is out is one that
-	`frappe.sendmail` would build and then drop, queueing nothing, so the batch skips it at once."""
-
-	def __init__(self, reference_doctype: str, reference_names, emails):
-		self.reference_doctype = reference_doctype
-		self.global_out: set[str] = set()
-		self.out_of: dict[str, set[str]] = {}
-		emails, names = sorted(set(filter(None, emails))), sorted(set(reference_names))
-		unsubscribe = frappe.qb.DocType("Email Unsubscribe")
-		for start in range(0, len(emails), 1000):
-			for email, doctype, name, is_global in (
-				frappe.qb.from_(unsubscribe)
-				.select(
-					unsubscribe.email,
-					unsubscribe.reference_doctype,
-					unsubscribe.reference_name,
-					unsubscribe.global_unsubscribe,
-				)
-				.where(
-					unsubscribe.email.isin(emails[start : start + 1000])
-					& (
-						(unsubscribe.global_unsubscribe == 1)
-						| (
-							(unsubscribe.reference_doctype == reference_doctype)
-							& unsubscribe.reference_name.isin(names or [""])
-						)
-					)
-				)
-			).run():
-				if is_global:
-					self.global_out.add(email)
-				elif doctype == reference_doctype:
-					self.out_of.setdefault(name, set()).add(email)
-
-	def everyone_out(self, sendmail_args: dict) -> bool:
-		"""Whether Frappe would drop this email for want of a subscribed recipient (compared as Frappe
-		compares them, exactly; an email with copies is left to Frappe)."""
-		if sendmail_args.get("cc") or sendmail_args.get("bcc"):
-			return False
-		if sendmail_args.get("reference_doctype") != self.reference_doctype:
-			return False
-		out = self.global_out | self.out_of.get(sendmail_args.get("reference_name"), set())
-		return all(email in out for email in sendmail_args.get("recipients") or [] if email)
-
-
-def queue_email(
-	problem: str | None = None, unsubscribes: Unsubscribes | None = None, **sendmail_args
-) -> str | None:
+def queue_email(problem: str | None = None, **sendmail_args) -> str | None:
 	"""Queue one email with `frappe.sendmail`; None when it was queued, else why it was not. Never
 	raises: a failure is rolled back to before the send and logged. `problem` is the site's
-	`outgoing_problem()`, when the caller has already asked it for a batch; `unsubscribes`, the
-	batch's `Unsubscribes`: an email to nobody subscribed is what `frappe.sendmail` makes of it,
-	nothing queued and no error."""
+	`outgoing_problem()`, when the caller has already asked it for a batch."""
 	if problem:
 		return problem
 	if not sendmail_args.get("recipients"):
 		return no_recipients()
-	if unsubscribes and unsubscribes.everyone_out(sendmail_args):
-		return None
 	frappe.db.savepoint(SAVEPOINT)
 	try:
 		frappe.sendmail(**sendmail_args)

@@ -179,8 +179,8 @@ def run(args):
 		timing.breakdown(
 			"contract sweeps",
 			"per reminder the policy's lead, the translated ToDo, notification and email text, and the "
-			"claim (INSERT IGNORE, then the email status); here every email's one recipient has "
-			"unsubscribed, so no frappe.sendmail runs",
+			"claim (INSERT IGNORE, then the email status), and frappe.sendmail for each email (which "
+			"builds it, and drops it when its recipients have unsubscribed)",
 		)
 	)
 

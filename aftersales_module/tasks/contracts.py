@@ -25,7 +25,6 @@ from aftersales_module.bulk import insert_rows, inserted_names, update_rows
 from aftersales_module.guard import app_write
 from aftersales_module.jobs import lost_transaction, retried, step
 from aftersales_module.mail import (
-	Unsubscribes,
 	email_status,
 	first_problem,
 	insert_notifications,
@@ -374,13 +373,10 @@ def send_renewal_reminders(today: date | None = None) -> list[str]:
 	mine = claim_reminders(policy.CONTRACT_RENEWAL, CONTRACT, due, "Email, ToDo, Desk", sent_to)
 	todos, notifications, results = [], [], {}
 	problem = outgoing_problem()
-	unsubscribes = None
-	if not problem:
-		unsubscribes = Unsubscribes(CONTRACT, list(mine), [e for name in mine for e in sent_to[name]])
 	for name in sorted(mine):
 		row = by_name[name]
 		results[mine[name]] = first_problem(
-			queue_renewal_email(row, due[name], language, emails, problem, unsubscribes)
+			queue_renewal_email(row, due[name], language, emails, problem)
 			for language, emails in recipients[name].items()
 		)
 		for member in team.get(name, []):
@@ -448,9 +444,7 @@ def renewal_text(row, lead: int, language: str) -> str:
 	).format(row.name, escape_html(row.customer_name or row.customer), row.end_date, lead)
 
 
-def queue_renewal_email(
-	row, lead: int, language: str, emails: list[str], problem: str | None, unsubscribes=None
-) -> str | None:
+def queue_renewal_email(row, lead: int, language: str, emails: list[str], problem: str | None) -> str | None:
 	subject = _("Maintenance Contract {0} ends on {1}", lang=language).format(row.name, row.end_date)
 	message = "<p>{}</p><p>{}</p><p><a href='{}'>{}</a></p>".format(
 		_("Dear {0},", lang=language).format(escape_html(row.customer_name or row.customer)),
@@ -463,7 +457,6 @@ def queue_renewal_email(
 	)
 	return queue_email(
 		problem,
-		unsubscribes,
 		recipients=emails,
 		subject=subject,
 		message=message,
@@ -517,15 +510,11 @@ def send_warranty_ending_alerts(today: date | None = None) -> list[str]:
 		{name: [m.email for m in managers if m.email] for name in due},
 	)
 	problem = outgoing_problem()
-	unsubscribes = None
-	if not problem:
-		unsubscribes = Unsubscribes("Warranty Registration", list(mine), [m.email for m in managers])
 	results, notifications = {}, []
 	for name in sorted(mine):
 		row = by_name[name]
 		results[mine[name]] = first_problem(
-			queue_warranty_email(row, language, emails, problem, unsubscribes)
-			for language, emails in by_language.items()
+			queue_warranty_email(row, language, emails, problem) for language, emails in by_language.items()
 		)
 		notifications += [
 			(manager.name, name, warranty_text(row, manager.language), "") for manager in managers
@@ -591,13 +580,10 @@ def warranty_text(row, language: str) -> str:
 	)
 
 
-def queue_warranty_email(
-	row, language: str, emails: list[str], problem: str | None, unsubscribes=None
-) -> str | None:
+def queue_warranty_email(row, language: str, emails: list[str], problem: str | None) -> str | None:
 	unit = row.serial_no or row.item_code
 	return queue_email(
 		problem,
-		unsubscribes,
 		recipients=emails,
 		subject=_("Warranty of {0} for {1} ends on {2}", lang=language).format(
 			unit, row.customer_name or row.customer, row.end_date
