@@ -207,10 +207,7 @@ class SupplierWarrantyClaim(AppDocument):
 	def before_update_after_submit(self):
 		if self.debit_note or self.journal_entry:
 			before = self.get_doc_before_save()
-			answers = lambda doc: [
-				(r.name, r.outcome, flt(r.accepted_amount), r.rejection_reason) for r in doc.items
-			]  # noqa: E731
-			if before and answers(before) != answers(self):
+			if before and supplier_answers(before) != supplier_answers(self):
 				frappe.throw(
 					_(
 						"Supplier Warranty Claim {0} is booked: cancel and amend it to change the supplier's answer"
@@ -338,6 +335,10 @@ class SupplierWarrantyClaim(AppDocument):
 					self.db_set("debit_note", booked)
 			self.db_set("status", status)
 		return booked
+
+
+def supplier_answers(doc) -> list[tuple]:
+	return [(row.name, row.outcome, flt(row.accepted_amount), row.rejection_reason) for row in doc.items]
 
 
 def get_claim(name: str, ptype: str = "write") -> SupplierWarrantyClaim:
