@@ -22,6 +22,8 @@ before_tests = "aftersales_module.tests.utils.before_tests"
 after_migrate = [
 	"aftersales_module.contract_coverage.after_migrate",
 	"aftersales_module.tasks.return_visits.sync_assignment_users",
+	# the Quality Procedure the key-part Non Conformances follow (tasks/key_parts.py)
+	"aftersales_module.tasks.key_parts.after_migrate",
 ]
 # Offer a Contract on a registration whose warranty ends; invoice what a contract does not cover
 doctype_js = {
@@ -70,7 +72,13 @@ doc_events = {
 	"After Sales Settings": {
 		"validate": "aftersales_module.aftersales_module.doctype.maintenance_contract.maintenance_contract.validate_settings"
 	},
-	"Complaint Record": {"on_update": "aftersales_module.tasks.return_visits.on_complaint_update"},
+	"Complaint Record": {
+		"on_update": [
+			"aftersales_module.tasks.return_visits.on_complaint_update",
+			# a complaint closed with company fault: fines for the responsible employee and head
+			"aftersales_module.tasks.accountability.on_complaint_update",
+		]
+	},
 }
 
 # Doctypes that escalate: dotted paths to their Escalatable (aftersales_module.escalation.registry).
@@ -92,6 +100,10 @@ scheduler_events = {
 		"aftersales_module.tasks.return_visits.daily",
 		"aftersales_module.tasks.daily_reports.draft_yesterday",
 		"aftersales_module.tasks.contracts.daily",
+		# fines drafted from concealment findings and penalised escalations (and missed closes)
+		"aftersales_module.tasks.accountability.daily",
+		"aftersales_module.tasks.supplier_claims.daily",
+		"aftersales_module.tasks.key_parts.daily",
 	],
 	# end of the working day: draft every technician's daily report from the day's jobs
 	"cron": {"0 20 * * *": ["aftersales_module.tasks.daily_reports.draft_today"]},

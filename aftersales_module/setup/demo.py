@@ -97,7 +97,19 @@ class Demo:
 		self.make_paid_repair()
 		self.make_contracts()
 		self.make_week()
+		self.make_recovery_and_quality()
 		return self.created
+
+	def make_recovery_and_quality(self):
+		"""Issue 17's loop: a supplier claim partly accepted and booked, a key part over its
+		threshold with its Non Conformance, and the reward and penalty entries."""
+		from aftersales_module.setup.demo_accountability import make_accountability_demo
+		from aftersales_module.setup.demo_key_parts import make_key_part_demo
+		from aftersales_module.setup.demo_supplier_claims import make_supplier_claim_demo
+
+		self.created += make_supplier_claim_demo(self)
+		self.created += make_key_part_demo(self.company)
+		self.created += make_accountability_demo(self.company)
 
 	def make_customers(self):
 		group = leaf_or_root("Customer Group")

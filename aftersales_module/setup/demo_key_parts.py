@@ -8,12 +8,14 @@ one Non Conformance for the month of that repair, and the Quality Managers are n
 Idempotent like the rest of the demo: a second run changes nothing and raises nothing. It does not
 commit: call it inside `make_demo()` (before its commit), or commit after it."""
 
+import json
+from pathlib import Path
+
 import frappe
 from frappe import _
 from frappe.utils import getdate
 
 from aftersales_module.policy import key_parts as policy
-from aftersales_module.setup.demo import load
 from aftersales_module.tasks.key_parts import raise_non_conformances, trend_rows
 
 KEY_PART = "AS-SP-CAP35"
@@ -45,7 +47,8 @@ def make_key_part_demo(company: str) -> list[str]:
 
 def repair_month(company: str):
 	"""The first day of the month the demo's paid repair (the failed capacitor) was completed in."""
-	receipt = load("repairs")["paid_repair"]["carry_in_receipt_no"]
+	repairs = Path(__file__).resolve().parent / "demo_data" / "repairs.json"
+	receipt = json.loads(repairs.read_text(encoding="utf-8"))["paid_repair"]["carry_in_receipt_no"]
 	completed_on = frappe.db.get_value(
 		"Repair Job", {"company": company, "carry_in_receipt_no": receipt}, "completed_on"
 	)

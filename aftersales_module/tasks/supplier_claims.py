@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 import frappe
+from frappe import _
 from frappe.utils import flt, getdate, now_datetime, nowdate
 
 from aftersales_module.aftersales_module.doctype.supplier_warranty_claim.supplier_warranty_claim import (
@@ -24,6 +25,7 @@ from aftersales_module.jobs import retried
 from aftersales_module.policy import repair as repair_policy
 from aftersales_module.policy import supplier_claims as policy
 from aftersales_module.policy.supplier_claims import Trace
+from aftersales_module.roles import is_manager
 
 SERIES = "SWC-.YYYY.-.#####"
 DONE = (repair_policy.COMPLETED, repair_policy.INVOICED, repair_policy.CLOSED)
@@ -33,6 +35,14 @@ def daily(today: date | None = None) -> None:
 	"""The daily_long job: claims for the month before today."""
 	start, end = policy.claim_period(getdate(today or nowdate()))
 	retried(propose, from_date=start, to_date=end)
+
+
+@frappe.whitelist(methods=["POST"])
+def propose_claims(from_date: str | None = None, to_date: str | None = None) -> list[str]:
+	"""Run the sweep now (After Sales Manager): the drafts it made or added to."""
+	if not is_manager():
+		frappe.throw(_("Only an After Sales Manager proposes supplier claims"), frappe.PermissionError)
+	return propose(from_date=from_date, to_date=to_date)
 
 
 def propose(from_date=None, to_date=None) -> list[str]:

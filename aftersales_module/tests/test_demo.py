@@ -91,6 +91,7 @@ class TestDemo(AfterSalesTestCase):
 
 		self.check_contracts()
 		self.check_week(fresh_days)
+		self.check_recovery()
 
 		customers = [customer["customer_name"] for customer in demo.load("customers")]
 		self.assertEqual(frappe.db.count("Customer", {"customer_name": ("in", customers)}), len(customers))
@@ -100,6 +101,36 @@ class TestDemo(AfterSalesTestCase):
 		self.assertEqual(frappe.db.count("Complaint Record", {"subject": ("in", subjects)}), len(subjects))
 		closed = next(case["subject"] for case in complaints if case["actions"][-1:] == ["Close"])
 		self.assertEqual(frappe.db.get_value("Complaint Record", {"subject": closed}, "status"), "Closed")
+
+	def check_recovery(self):
+		"""The seal of the warranty repair claimed from its supplier, half accepted and booked by a
+		Debit Note that credits the warranty expense account."""
+		from aftersales_module.setup import demo_supplier_claims
+
+		job = frappe.db.get_value("Repair Job", {"carry_in_receipt_no": demo_supplier_claims.RECEIPT})
+		name = frappe.db.get_value(
+			"Supplier Warranty Claim Item", {"repair_job": job, "outcome": "Partly Accepted"}, "parent"
+		)
+		claim = frappe.get_doc("Supplier Warranty Claim", name)
+		# the company the demo ran for now (other tests may point the settings elsewhere since)
+		self.assertEqual((claim.status, claim.docstatus), ("Settled", 1))
+		self.assertEqual(claim.supplier_name, demo_supplier_claims.SUPPLIER)
+		self.assertGreater(claim.total_accepted, 0)
+		self.assertLess(claim.total_accepted, claim.total_claimed)
+		credit = frappe.get_all(
+			"GL Entry",
+			filters={"voucher_no": claim.debit_note, "is_cancelled": 0, "credit": (">", 0)},
+			fields=["account", "credit"],
+		)
+		self.assertEqual(
+			[(row.account, row.credit) for row in credit],
+			[
+				(
+					frappe.db.get_single_value("After Sales Settings", "warranty_expense_account"),
+					claim.total_accepted,
+				)
+			],
+		)
 
 	def test_demo_users_get_the_password_asked_for(self):
 		demo.make_demo()

@@ -367,15 +367,5 @@ def book_recovery(name: str) -> str | None:
 	return doc.book()
 
 
-@frappe.whitelist(methods=["POST"])
-def propose_claims(from_date: str | None = None, to_date: str | None = None) -> list[str]:
-	"""Run the sweep now (After Sales Manager): the drafts it made or added to."""
-	from aftersales_module.tasks import supplier_claims
-
-	if not is_manager():
-		frappe.throw(_("Only an After Sales Manager proposes supplier claims"), frappe.PermissionError)
-	return supplier_claims.propose(from_date=from_date, to_date=to_date)
-
-
 def on_doctype_update():
 	frappe.db.add_index(DOCTYPE, ["supplier", "posting_date"])

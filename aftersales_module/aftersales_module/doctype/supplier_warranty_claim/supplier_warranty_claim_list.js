@@ -6,7 +6,7 @@ frappe.listview_settings["Supplier Warranty Claim"] = {
 		listview.page.add_inner_button(__("Propose Claims"), () => {
 			frappe
 				.call({
-					method: "aftersales_module.aftersales_module.doctype.supplier_warranty_claim.supplier_warranty_claim.propose_claims",
+					method: "aftersales_module.tasks.supplier_claims.propose_claims",
 					freeze: true,
 				})
 				.then((r) => {

@@ -11,13 +11,10 @@ from aftersales_module.policy.complaint import concealment_rate
 from aftersales_module.reports import filtered, with_user_names
 
 
-def execute(filters=None):
-	"""Overdue complaints per handler, and how many of them the handler never escalated by hand
-	(requirements 001/10: hiding an unresolved complaint from the supervisor is fined each time)."""
-	filters = frappe._dict(filters or {})
-	table = frappe.qb.DocType("Complaint Record")
+def never_reported(table):
+	"""The criterion of a finding, on `table` (Complaint Record): the case was never escalated by
+	hand. Per case, one look-up in the log's parent index (not the whole log materialized first)."""
 	log = frappe.qb.DocType("Complaint Record Escalation")
-	# Per case, one look-up in the log's parent index (not the whole log materialized first).
 	reported = (
 		frappe.qb.from_(log)
 		.select(log.name)
@@ -25,12 +22,27 @@ def execute(filters=None):
 		.where(log.parenttype == "Complaint Record")
 		.where(log.is_manual == 1)
 	)
+	return ExistsCriterion(reported).negate()
+
+
+def findings(table):
+	"""The Concealment Audit's findings, one row per case: overdue complaints their handler never
+	escalated by hand. The report counts them per handler; the accountability sweep fines each one
+	once (tasks/accountability.py)."""
+	return frappe.qb.from_(table).where(table.is_overdue == 1).where(never_reported(table))
+
+
+def execute(filters=None):
+	"""Overdue complaints per handler, and how many of them the handler never escalated by hand
+	(requirements 001/10: hiding an unresolved complaint from the supervisor is fined each time)."""
+	filters = frappe._dict(filters or {})
+	table = frappe.qb.DocType("Complaint Record")
 	query = (
 		frappe.qb.from_(table)
 		.select(
 			table.handler,
 			Count("*").as_("overdue"),
-			Sum(Case().when(ExistsCriterion(reported).negate(), 1).else_(0)).as_("not_escalated"),
+			Sum(Case().when(never_reported(table), 1).else_(0)).as_("not_escalated"),
 		)
 		.where(table.is_overdue == 1)
 		.groupby(table.handler)
