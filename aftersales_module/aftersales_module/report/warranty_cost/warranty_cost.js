@@ -24,6 +24,7 @@ frappe.query_reports["Warranty Cost"] = {
 				{ value: "Item", label: __("Item") },
 				{ value: "Fault Cause", label: __("Fault Cause") },
 				{ value: "Month", label: __("Month") },
+				{ value: "Supplier", label: __("Supplier") },
 			],
 			default: "Repair Job",
 		}

@@ -2,13 +2,20 @@
 # For license information, please see license.txt
 
 """What warranty, contract and goodwill work cost the company: the parts booked to the warranty
-expense account in the general ledger, and the labour of each job."""
+expense account in the general ledger, and the labour of each job (the gross cost); what was claimed
+back from suppliers on sent (submitted) Supplier Warranty Claims, what the settled claims recovered,
+and the net cost the company is left with (gross less recovered).
+
+Claims count by job whatever their date: a recovery booked next month still belongs to this
+month's job."""
 
 import frappe
 from frappe import _
+from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Count, DateFormat, Sum
 
 from aftersales_module.policy.repair import SERVICE_CLASSES, company_bears_cost
+from aftersales_module.policy.supplier_claims import SETTLED
 from aftersales_module.reports import chart_labels, filtered, within_dates
 from aftersales_module.settings import get_settings
 
@@ -20,6 +27,9 @@ GROUPS = {
 	"Item": ("item_code", "Link", "Item"),
 	"Fault Cause": ("fault_cause", "Select", None),
 	"Month": ("month", "Data", None),
+	# The supplier of the job's sent claims (a job claimed from two suppliers counts under each, with
+	# its whole gross cost). Plain text for the reason serial_no is, below.
+	"Supplier": ("supplier", "Data", None),
 }
 
 
@@ -103,22 +113,32 @@ def cost_columns():
 		{"fieldname": "parts_cost", "label": _("Parts Cost (GL)"), "fieldtype": "Currency", "width": 130},
 		{"fieldname": "labour_total", "label": _("Labour Total"), "fieldtype": "Currency", "width": 120},
 		{"fieldname": "total_cost", "label": _("Total Cost"), "fieldtype": "Currency", "width": 120},
+		{"fieldname": "claimed", "label": _("Claimed"), "fieldtype": "Currency", "width": 120},
+		{"fieldname": "recovered", "label": _("Recovered"), "fieldtype": "Currency", "width": 120},
+		{"fieldname": "net_cost", "label": _("Net Cost"), "fieldtype": "Currency", "width": 120},
 	]
 
 
 def grouped(filters, group_by: str) -> list[dict]:
-	query, job, parts_cost = base_query(filters)
+	by_supplier = group_by == "Supplier"
+	query, job, cost = base_query(filters, by_supplier=by_supplier)
 	if group_by == "Month":
 		term = DateFormat(job.posting_date, "%Y-%m")
+	elif by_supplier:
+		term = cost.supplier
 	else:
 		term = job[GROUPS[group_by][0]]
+	gross = cost.parts_cost + job.labour_total
 	rows = (
 		query.select(
 			term.as_("value"),
 			Count(job.name).as_("jobs"),
-			Sum(parts_cost).as_("parts_cost"),
+			Sum(cost.parts_cost).as_("parts_cost"),
 			Sum(job.labour_total).as_("labour_total"),
-			Sum(parts_cost + job.labour_total).as_("total_cost"),
+			Sum(gross).as_("total_cost"),
+			Sum(cost.claimed).as_("claimed"),
+			Sum(cost.recovered).as_("recovered"),
+			Sum(gross - cost.recovered).as_("net_cost"),
 		)
 		.groupby(term)
 		.orderby(term)
@@ -129,7 +149,8 @@ def grouped(filters, group_by: str) -> list[dict]:
 
 
 def data(filters):
-	query, job, parts_cost = base_query(filters)
+	query, job, cost = base_query(filters)
+	gross = cost.parts_cost + job.labour_total
 	return (
 		query.select(
 			job.name.as_("repair_job"),
@@ -138,17 +159,45 @@ def data(filters):
 			job.item_code,
 			job.serial_no,
 			job.product_warranty_claim,
-			parts_cost.as_("parts_cost"),
+			cost.parts_cost.as_("parts_cost"),
 			job.labour_total,
-			(parts_cost + job.labour_total).as_("total_cost"),
+			gross.as_("total_cost"),
+			cost.claimed.as_("claimed"),
+			cost.recovered.as_("recovered"),
+			(gross - cost.recovered).as_("net_cost"),
 		)
 		.orderby(job.posting_date)
 		.orderby(job.name)
 	).run(as_dict=True)
 
 
-def base_query(filters):
-	"""Company-paid jobs joined to their parts cost in the warranty expense ledger (not selected yet)."""
+def claims(by_supplier: bool = False):
+	"""Per job (and supplier): what the lines of sent claims ask back, and what the settled ones recovered.
+	Drafts are not sent yet; a cancelled claim asks nothing."""
+	item = frappe.qb.DocType("Supplier Warranty Claim Item")
+	claim = frappe.qb.DocType("Supplier Warranty Claim")
+	recovered = Case().when(claim.status == SETTLED, Coalesce(item.accepted_amount, 0)).else_(0)
+	query = (
+		frappe.qb.from_(item)
+		.join(claim)
+		.on((claim.name == item.parent) & (item.parenttype == "Supplier Warranty Claim"))
+		.select(
+			item.repair_job,
+			Sum(Coalesce(item.claimed_amount, 0)).as_("claimed"),
+			Sum(recovered).as_("recovered"),
+		)
+		.where((claim.docstatus == 1) & item.repair_job.isnotnull())
+		.groupby(item.repair_job)
+	)
+	if by_supplier:
+		query = query.select(claim.supplier).groupby(claim.supplier)
+	return query.as_("claims")
+
+
+def base_query(filters, by_supplier: bool = False):
+	"""Company-paid jobs joined to their parts cost in the warranty expense ledger and to their supplier
+	claims (not selected yet): the query, the job table and the cost terms. By supplier, a job has a
+	row per supplier it was claimed from."""
 	account = get_settings().warranty_expense_account
 	job = frappe.qb.DocType("Repair Job")
 	entry = frappe.qb.DocType("Stock Entry")
@@ -162,14 +211,22 @@ def base_query(filters):
 		.groupby(entry.repair_job)
 	)
 	ledger = within_dates(ledger, gle.posting_date, filters).as_("ledger")
-	parts_cost = Coalesce(ledger.parts_cost, 0)
+	claimed = claims(by_supplier)
 	query = (
 		frappe.qb.from_(job)
 		.left_join(ledger)
 		.on(ledger.repair_job == job.name)
+		.left_join(claimed)
+		.on(claimed.repair_job == job.name)
 		.where(job.service_class.isin(COMPANY_PAID))
+	)
+	cost = frappe._dict(
+		parts_cost=Coalesce(ledger.parts_cost, 0),
+		claimed=Coalesce(claimed.claimed, 0),
+		recovered=Coalesce(claimed.recovered, 0),
+		supplier=claimed.supplier if by_supplier else None,
 	)
 	for field in ("service_class", "customer", "item_code"):
 		if filters.get(field):
 			query = query.where(job[field] == filters.get(field))
-	return filtered(query, job, filters, "posting_date"), job, parts_cost
+	return filtered(query, job, filters, "posting_date"), job, cost
