@@ -26,6 +26,9 @@ from frappe.cache_manager import clear_doctype_map
 from frappe.model import display_fieldtypes, table_fields
 from frappe.utils import add_days, now_datetime, nowdate
 
+from aftersales_module.aftersales_module.doctype.supplier_warranty_claim.test_supplier_warranty_claim import (
+	make_supplier,
+)
 from aftersales_module.guard import app_write
 from aftersales_module.tests.utils import (
 	CUSTOMER,
@@ -35,6 +38,8 @@ from aftersales_module.tests.utils import (
 	AfterSalesTestCase,
 	make_customer,
 	make_delivery_note,
+	make_employee,
+	make_repair_job,
 	make_user,
 	make_warehouse,
 	receive_serial_units,
@@ -138,6 +143,8 @@ ORDER = (
 	"Reminder Log",
 	"Return Visit",
 	"Technician Daily Report",
+	"Supplier Warranty Claim",
+	"Reward and Penalty Entry",
 	"After Sales Settings",
 )
 # Only the app's own code makes these (every field is app-managed): their records are made inside
@@ -148,6 +155,14 @@ APP_MADE = ("Maintenance Contract Billing", "Reminder Log", "Return Visit")
 def base_payload(doctype: str, ctx) -> dict:
 	"""The body of a valid POST /api/resource/<doctype>."""
 	today = nowdate()
+	if doctype == "Supplier Warranty Claim":
+		return {
+			"supplier": ctx.supplier,
+			"company": TEST_COMPANY,
+			"items": [base_row("Supplier Warranty Claim Item", ctx)],
+		}
+	if doctype == "Reward and Penalty Entry":
+		return {"employee": ctx.fined_employee, "rule": "Other", "amount": 10, "reason": "Late to site"}
 	if doctype == "Complaint Record":
 		return {
 			"company": TEST_COMPANY,
@@ -262,6 +277,14 @@ def base_payload(doctype: str, ctx) -> dict:
 
 def base_row(doctype: str, ctx) -> dict:
 	"""A valid row of a child table."""
+	if doctype == "Supplier Warranty Claim Item":
+		# the labour of a warranty job of its own: a job's work is claimed once, ever
+		job = make_repair_job(
+			service_class="Warranty", parts=[], labour=[{"activity": "Bad input", "hours": 1}]
+		)
+		return {"repair_job": job.name}
+	if doctype == "After Sales Supplier Terms":
+		return {"supplier": ctx.supplier, "labour_rate": 50, "booking": "Debit Note"}
 	if doctype == "Complaint Record Fulfilment":
 		return {"reference_doctype": "Customer", "reference_name": CUSTOMER, "task": "Call back", "done": 0}
 	if doctype in ("Complaint Record Escalation", "After Sales Escalation Entry"):
@@ -372,6 +395,8 @@ class TestBadInput(AfterSalesTestCase):
 		make_customer(CUSTOMER)
 		cls.faulty_serial, cls.replacement_serial = receive_serial_units(2)
 		make_delivery_note(SERIAL_ITEM, 1, [cls.faulty_serial])
+		cls.supplier = make_supplier("_AS Bad Input Supplier")
+		cls.fined_employee = make_employee(make_user("as-bad-input-fined@example.com", ["Employee"]))
 		cls.make_records()
 
 	@classmethod
@@ -475,10 +500,12 @@ class TestBadInput(AfterSalesTestCase):
 			rows[0][df.fieldname] = copy.deepcopy(value)
 			return rows
 
+		single = frappe.get_meta(doctype).issingle  # the settings' tables: by update only
 		for value in bad_values(df):
-			data = base_payload(doctype, self)
-			data[table.fieldname] = rows_with(data.get(table.fieldname) or [], value)
-			self.attempt(child, where, df, value, self.create(doctype, data))
+			if not single:
+				data = base_payload(doctype, self)
+				data[table.fieldname] = rows_with(data.get(table.fieldname) or [], value)
+				self.attempt(child, where, df, value, self.create(doctype, data))
 
 			def change(doc, value=value):
 				return {

@@ -19,6 +19,9 @@ import frappe.client
 from frappe.model.workflow import WorkflowPermissionError, WorkflowTransitionError, apply_workflow
 from frappe.utils import add_days, now_datetime, nowdate
 
+from aftersales_module.aftersales_module.doctype.supplier_warranty_claim.test_supplier_warranty_claim import (
+	make_supplier,
+)
 from aftersales_module.guard import app_write
 from aftersales_module.tests.contract_utils import contract_values
 from aftersales_module.tests.utils import (
@@ -194,6 +197,28 @@ MATRIX = {
 		PORTAL: (N, N, N, NA, NA),
 		VISIT_STAFF: (Y, N, Y, NA, NA),  # the calls handed to them
 	},
+	"Supplier Warranty Claim": {
+		AS_MANAGER: (Y, Y, Y, Y, Y),  # submits (sends) an approved claim
+		AS_USER: (Y, Y, Y, N, N),
+		TECHNICIAN: (N, N, N, N, N),
+		STOCK_USER: (Y, N, N, N, N),
+		ACCOUNTS_USER: (Y, N, Y, N, Y),  # books the supplier's answer, and unbooks it by cancelling
+		REGIONAL: (N, N, N, N, N),
+		GENERAL: (Y, N, Y, N, N),  # signs claims above the limit (an action, not a plain save)
+		PORTAL: (N, N, N, N, N),
+		VISIT_STAFF: (N, N, N, N, N),
+	},
+	"Reward and Penalty Entry": {
+		AS_MANAGER: (Y, Y, Y, Y, Y),  # approves (submits) entries that do not fine them
+		AS_USER: (Y, Y, Y, N, N),
+		TECHNICIAN: (N, N, N, N, N),
+		STOCK_USER: (N, N, N, N, N),
+		ACCOUNTS_USER: (N, N, N, N, N),
+		REGIONAL: (Y, N, N, N, N),
+		GENERAL: (Y, N, N, N, N),
+		PORTAL: (N, N, N, N, N),
+		VISIT_STAFF: (N, N, N, N, N),
+	},
 	"Technician Daily Report": {
 		AS_MANAGER: (Y, Y, Y, Y, Y),
 		AS_USER: (Y, N, N, N, N),
@@ -235,6 +260,12 @@ def unique(prefix: str) -> str:
 def new_data(doctype: str, ctx, other: bool = False) -> dict:
 	"""The body of a valid POST /api/resource/<doctype>. For a doctype a row-limited user may create
 	(`own`), it is a record of that user's; `other` makes it someone else's."""
+	if doctype == "Supplier Warranty Claim":
+		# the labour of a warranty job of its own: a job's work is claimed once, ever
+		job = make_repair_job(service_class="Warranty", parts=[], labour=[{"activity": "Matrix", "hours": 1}])
+		return {"supplier": ctx.supplier, "company": TEST_COMPANY, "items": [{"repair_job": job.name}]}
+	if doctype == "Reward and Penalty Entry":
+		return {"employee": ctx.fined_employee, "rule": "Other", "amount": 10, "reason": "Late to site"}
 	if doctype == "Complaint Record":
 		return {"company": TEST_COMPANY, "customer": CUSTOMER, "subject": "Matrix", "channel": "Phone"}
 	if doctype == "Complaint Category":
@@ -382,6 +413,8 @@ def change(doc) -> dict:
 		return {"suggestions": unique("Call back")}
 	if doc.doctype == "Technician Daily Report":
 		return {"notes": unique("Checked")}
+	if doc.doctype in ("Supplier Warranty Claim", "Reward and Penalty Entry"):
+		return {"remarks" if doc.doctype == "Supplier Warranty Claim" else "reason": unique("Checked")}
 	if doc.doctype == "After Sales Settings":
 		return {"satisfaction_call_days": doc.satisfaction_call_days}
 	raise KeyError(doc.doctype)
@@ -464,6 +497,8 @@ class TestRoleMatrix(AfterSalesTestCase):
 			customer.save(ignore_permissions=True)
 		make_customer(OTHER_CUSTOMER)
 		cls.faulty_serial, cls.replacement_serial = receive_serial_units(2)
+		cls.supplier = make_supplier("_AS Matrix Supplier")
+		cls.fined_employee = make_employee(make_user("as-matrix-fined@example.com", ["Employee"]))
 		make_delivery_note(SERIAL_ITEM, 1, [cls.faulty_serial])
 		cls.samples = cls.make_samples()
 
@@ -500,6 +535,8 @@ class TestRoleMatrix(AfterSalesTestCase):
 			"Warranty Registration": {"own": registration.name},
 			"Maintenance Contract": {"own": cls.contract},
 			**{doctype: {"own": name} for doctype, name in app_made.items()},
+			"Supplier Warranty Claim": {"own": cls.draft("Supplier Warranty Claim")},
+			"Reward and Penalty Entry": {"own": cls.draft("Reward and Penalty Entry")},
 			"Technician Daily Report": {
 				"own": cls.draft("Technician Daily Report"),
 				"other": cls.draft("Technician Daily Report", other=True),
@@ -512,6 +549,8 @@ class TestRoleMatrix(AfterSalesTestCase):
 		"""A draft ready to submit: a rejected claim, an exchange awaiting the General Manager (its
 		earlier steps signed by other people), a contract, the technician's (or another's) report."""
 		doc = rest_create(doctype, new_data(doctype, cls, other=other))
+		if doctype == "Supplier Warranty Claim":  # signed, as approve() leaves it, ready to send
+			doc.db_set({"status": "Approved", "first_approver": "Administrator"})
 		if doctype == "Product Exchange":
 			doc.db_set(
 				{
