@@ -19,7 +19,7 @@ ENTRIES = (
 		"li.wei",
 		FINE,
 		SERVICE_RULE_BREACH,
-		None,
+		100,  # 004/11; the settings' default, typed here as a site may have set its own
 		"回访时未在30分钟内回电 Callback later than 30 minutes (004/11)",
 		True,
 	),
