@@ -13,6 +13,7 @@ from aftersales_module.policy.escalation import (
 from aftersales_module.policy.repair import DEFAULT_DISCOUNT_APPROVAL_PERCENT
 from aftersales_module.policy.settings import DEFAULT_DAYS
 from aftersales_module.setup.fixtures import removable_on_uninstall
+from aftersales_module.tasks import key_parts
 
 # 002/5 lists the categories property and service companies use; 001/1 adds product quality.
 COMPLAINT_CATEGORIES = (
@@ -42,6 +43,7 @@ def after_install():
 	seed_complaint_setup()
 	seed_service_escalation()
 	grant_link_targets()
+	key_parts.grant_quality_managers()
 
 
 # The ERPNext masters our doctypes link to. ERPNext gives its own roles access to them, not ours, so
@@ -156,6 +158,7 @@ def before_uninstall():
 	for doctype, name in removable_on_uninstall():
 		frappe.delete_doc_if_exists(doctype, name, force=True)
 	revoke_link_targets()
+	key_parts.revoke_quality_managers()
 
 
 def _level_rows(chain, targets):

@@ -242,9 +242,45 @@ def insert_procedure(title: str, language: str) -> str | None:
 
 
 def after_migrate() -> None:
-	"""after_migrate: the app's Quality Procedure exists once its custom field does."""
+	"""after_migrate: the app's Quality Procedure exists once its custom field does, and Quality
+	Managers may open the Non Conformances they are told of."""
 	if frappe.get_meta("Quality Procedure").has_field("aftersales_procedure_for"):
 		key_part_procedure()
+	grant_quality_managers()
+
+
+def grant_quality_managers() -> None:
+	"""ERPNext lets only System Managers and Employees open a Non Conformance; the Quality Managers
+	the sweep notifies read and work it too. Frappe's add_permission first copies the standard rows
+	into Custom DocPerm, so the other roles keep what they had."""
+	from frappe.permissions import add_permission
+
+	if not frappe.db.exists("Role", QUALITY_MANAGER):
+		return
+	for doctype, ptype, values in QUALITY_MANAGER_GRANTS:
+		if frappe.db.exists(
+			"Custom DocPerm", {"parent": doctype, "role": QUALITY_MANAGER, "permlevel": 0, "if_owner": 0}
+		):
+			continue
+		name = add_permission(doctype, QUALITY_MANAGER, 0, ptype)
+		frappe.db.set_value("Custom DocPerm", name, values, update_modified=False)
+		frappe.clear_cache(doctype=doctype)
+
+
+# What Quality Managers get: the Non Conformances they are told of, and picking the company and the
+# key part in the Key Part Failure Trend report's filters and columns.
+QUALITY_MANAGER_GRANTS = (
+	(NON_CONFORMANCE, "write", {"read": 1, "report": 1, "print": 1, "export": 1}),
+	("Company", "select", {"read": 0}),
+	("Item", "select", {"read": 0}),
+)
+
+
+def revoke_quality_managers() -> None:
+	doctypes = [doctype for doctype, _ptype, _values in QUALITY_MANAGER_GRANTS]
+	frappe.db.delete("Custom DocPerm", {"parent": ("in", doctypes), "role": QUALITY_MANAGER})
+	for doctype in doctypes:
+		frappe.clear_cache(doctype=doctype)
 
 
 # --- number card -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from unittest.mock import patch
 
 import frappe
+import frappe.client
 from frappe.desk.query_report import run
 from frappe.utils import add_days, getdate
 
@@ -182,7 +183,7 @@ class TestKeyParts(AfterSalesTestCase):
 
 	def test_quality_managers_are_notified_on_the_desk(self):
 		frappe.db.set_value("Email Account", {"default_outgoing": 1}, "enable_outgoing", 0)
-		(name,) = key_parts.raise_non_conformances(self.month)
+		(name,) = key_parts.raise_non_conformances(self.month, [TEST_COMPANY])
 		notes = frappe.get_all(
 			"Notification Log",
 			filters={"document_type": "Non Conformance", "document_name": name},
@@ -193,8 +194,17 @@ class TestKeyParts(AfterSalesTestCase):
 		self.assertNotIn(self.as_user, by_user)
 		self.assertIn(self.watched, by_user[self.quality_manager].subject)
 
+	def test_a_quality_manager_opens_the_non_conformance_and_runs_the_report(self):
+		(name,) = key_parts.raise_non_conformances(self.month, [TEST_COMPANY])
+		frappe.set_user(self.quality_manager)  # holds that role alone
+		self.assertEqual(frappe.client.get("Non Conformance", name)["aftersales_key_part"], self.watched)
+		row = self.report()[(self.watched, policy.month_key(self.month))]
+		self.assertEqual(row["non_conformance"], name)
+		frappe.set_user(self.as_user)  # no read on Non Conformance: the report runs all the same
+		self.assertEqual(self.report()[(self.watched, policy.month_key(self.month))]["non_conformance"], name)
+
 	def test_a_worker_that_lost_the_race_raises_nothing_and_says_nothing(self):
-		(name,) = key_parts.raise_non_conformances(self.month)
+		(name,) = key_parts.raise_non_conformances(self.month, [TEST_COMPANY])
 		real = key_parts.trend_rows
 
 		def read_before_the_other_committed(*args, **kwargs):
@@ -205,7 +215,7 @@ class TestKeyParts(AfterSalesTestCase):
 
 		frappe.local.message_log = []
 		with patch.object(key_parts, "trend_rows", read_before_the_other_committed):
-			self.assertEqual(key_parts.raise_non_conformances(self.month), [])
+			self.assertEqual(key_parts.raise_non_conformances(self.month, [TEST_COMPANY]), [])
 		self.assertEqual(frappe.local.message_log, [])
 		self.assertEqual([nc.name for nc in self.raised()], [name])
 		self.assertEqual(
@@ -225,7 +235,7 @@ class TestKeyParts(AfterSalesTestCase):
 
 	def test_number_card_counts_open_key_part_non_conformances(self):
 		before = key_parts.over_threshold_card()["value"]
-		(name,) = key_parts.raise_non_conformances(self.month)
+		(name,) = key_parts.raise_non_conformances(self.month, [TEST_COMPANY])
 		self.assertEqual(key_parts.over_threshold_card()["value"], before + 1)
 		frappe.db.set_value("Non Conformance", name, "status", "Resolved")
 		self.assertEqual(key_parts.over_threshold_card()["value"], before)

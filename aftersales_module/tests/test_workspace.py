@@ -37,15 +37,19 @@ class TestAfterSalesWorkspace(AfterSalesTestCase):
 			[
 				"Complaints Escalated Today",
 				"Contracts Expiring in 90 Days",
+				"Fines Awaiting Approval",
 				"Open Complaints",
 				"Overdue Complaints",
 				"Overdue Contract Visits",
 				"Return Visit Coverage",
+				"Supplier Claims Awaiting Answer",
 			],
 		)
 		for target in ("Maintenance Contract", "Renewal Rate", "Technician Daily Report", "Return Visit"):
 			self.assertIn(target, links)
 		for target in ("Repair Job", "Parts to Issue", "Product Warranty Claim", "Warranty Registration"):
+			self.assertIn(target, links)
+		for target in ("Supplier Warranty Claim", "Reward and Penalty Entry", "Reward and Penalty Summary"):
 			self.assertIn(target, links)
 		shortcuts = [s.link_to for s in content["shortcuts"]["items"]]
 		self.assertIn("After Sales Settings", shortcuts)

@@ -79,13 +79,9 @@ def columns() -> list[dict]:
 		{"fieldname": "failure_rate", "label": _("Failure Rate %"), "fieldtype": "Percent", "width": 120},
 		{"fieldname": "threshold", "label": _("Threshold %"), "fieldtype": "Percent", "width": 110},
 		{"fieldname": "over_threshold", "label": _("Over Threshold"), "fieldtype": "Check", "width": 110},
-		{
-			"fieldname": "non_conformance",
-			"label": _("Non Conformance"),
-			"fieldtype": "Link",
-			"options": "Non Conformance",
-			"width": 150,
-		},
+		# Plain text, not a Link: Frappe's report runner would then demand read on Non Conformance
+		# from every viewer, and ERPNext gives it to System Managers and Employees only.
+		{"fieldname": "non_conformance", "label": _("Non Conformance"), "fieldtype": "Data", "width": 150},
 		{
 			"fieldname": "company",
 			"label": _("Company"),
