@@ -26,6 +26,9 @@ def test_every_user_visible_string_has_chinese():
 	strings = appmeta.translatable_strings()
 	assert "After Sales Settings" in strings, "the extraction found nothing: this test would prove nothing"
 	assert "Repair" in appmeta.seeded_names(), "seeded category names are checked too"
+	strings = {**appmeta.unextracted_strings(), **strings}
+	assert "Supplier Warranty (Days)" in strings, "custom fields are checked too"
+	assert "Supplier Confirmation" in strings, "print formats are checked too"
 	missing = {msgid: where for msgid, where in strings.items() if not translations.get(msgid, "").strip()}
 	assert not missing, "no zh translation for:\n" + "\n".join(
 		f"{w}: {m!r}" for m, w in sorted(missing.items())

@@ -23,7 +23,7 @@ frappe.ui.form.on("Supplier Warranty Claim", {
 				confirm ? frappe.confirm(confirm, run) : run();
 			});
 		if (frm.doc.docstatus === 0 && !frm.is_new() && ["Draft", "Awaiting Second Approval"].includes(frm.doc.status)) {
-			act(frm.doc.first_approver ? __("Second Approval") : __("Approve"), "approve");
+			act(frm.doc.first_approver ? __("Second Approval") : __("Approve Claim"), "approve");
 		}
 		if (frm.doc.docstatus === 1) {
 			if (!frm.doc.return_stock_entry && !frm.doc.return_purchase_receipt && frm.doc.items.some((r) => r.returned_sample)) {
