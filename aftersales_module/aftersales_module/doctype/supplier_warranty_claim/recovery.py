@@ -139,41 +139,67 @@ def sample_transfer(claim, lines) -> str:
 
 
 def purchase_return(claim, lines) -> str:
-	"""A Purchase Return of the receipt the failed serial came in on, taken from the returns
-	warehouse: the supplier takes the unit back."""
+	"""A Purchase Return of the receipt the failed parts came in on, taken from the returns
+	warehouse: the supplier takes them back. A serial's receipt is its own; a part without one goes
+	back on the latest receipt of its item from this supplier."""
 	from erpnext.controllers.sales_and_purchase_return import make_return_doc
 
 	source, _target = warehouses(claim.company)
-	receipts = {
-		frappe.db.get_value("Serial No", row.failed_serial_no, "purchase_document_no")
-		if row.failed_serial_no
-		else None
-		for row in lines
-	}
-	receipts.discard(None)
-	receipts = {
-		name for name in receipts if frappe.db.exists("Purchase Receipt", {"name": name, "docstatus": 1})
-	}
-	if len(receipts) != 1 or any(not row.failed_serial_no for row in lines):
+	receipts = {receipt_of(claim, row) for row in lines}
+	if len(receipts) != 1 or None in receipts:
 		frappe.throw(
 			_(
-				"A Purchase Return takes back serials of one Purchase Receipt; use a Material Transfer for these samples"
+				"A Purchase Return takes back what one Purchase Receipt brought in; use a Material Transfer for these samples"
 			)
 		)
-	serials = {row.item_code: [] for row in lines}
+	back = {}
 	for row in lines:
-		serials[row.item_code].append(row.failed_serial_no)
+		picked = back.setdefault(row.item_code, {"qty": 0.0, "serials": []})
+		picked["qty"] += flt(row.qty)
+		if row.failed_serial_no:
+			picked["serials"].append(row.failed_serial_no)
 	doc = make_return_doc("Purchase Receipt", receipts.pop())
-	doc.items = [item for item in doc.items if item.item_code in serials]
+	rows = []
 	for item in doc.items:
-		picked = serials.pop(item.item_code, [])
-		item.qty = item.received_qty = -len(picked)
+		picked = back.pop(item.item_code, None)
+		if not picked:
+			continue
+		item.qty = item.received_qty = -picked["qty"]
+		item.stock_qty = item.qty * flt(item.conversion_factor or 1)
 		item.rejected_qty = 0
 		item.warehouse = source
 		item.serial_and_batch_bundle = None
-		item.use_serial_batch_fields = 1
-		item.serial_no = "\n".join(picked)
-	doc.items = [item for item in doc.items if item.qty]
+		if picked["serials"]:
+			item.use_serial_batch_fields = 1
+			item.serial_no = "\n".join(picked["serials"])
+		rows.append(item)
+	doc.items = rows
 	doc.insert()
 	doc.submit()
 	return doc.name
+
+
+def receipt_of(claim, row) -> str | None:
+	if row.failed_serial_no:
+		name = frappe.db.get_value("Serial No", row.failed_serial_no, "purchase_document_no")
+		return name if name and frappe.db.exists("Purchase Receipt", {"name": name, "docstatus": 1}) else None
+	item = frappe.qb.DocType("Purchase Receipt Item")
+	receipt = frappe.qb.DocType("Purchase Receipt")
+	found = (
+		frappe.qb.from_(item)
+		.join(receipt)
+		.on(receipt.name == item.parent)
+		.select(receipt.name)
+		.where(
+			(item.item_code == row.item_code)
+			& (receipt.supplier == claim.supplier)
+			& (receipt.company == claim.company)
+			& (receipt.docstatus == 1)
+			& (receipt.is_return == 0)
+		)
+		.orderby(receipt.posting_date, order=frappe.qb.desc)
+		.orderby(receipt.creation, order=frappe.qb.desc)
+		.limit(1)
+		.run()
+	)
+	return found[0][0] if found else None

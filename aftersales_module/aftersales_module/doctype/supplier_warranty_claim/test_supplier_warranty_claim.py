@@ -123,14 +123,17 @@ class TestSupplierWarrantyClaim(AfterSalesTestCase):
 		frappe.set_user("Administrator")
 		frappe.db.rollback(save_point="supplier_claim_test")
 
-	def set_limit(self, limit, booking="Debit Note"):
+	def set_limit(self, limit, booking="Debit Note", return_by="Material Transfer"):
 		settings = frappe.get_doc("After Sales Settings")
 		settings.supplier_claim_approval_limit = limit
 		settings.supplier_claim_second_role = "General Manager"
 		settings.returns_warehouse = make_warehouse("_AS Returns")
 		settings.supplier_returns_warehouse = make_warehouse("_AS Supplier Returns")
 		settings.set("supplier_terms", [])
-		settings.append("supplier_terms", {"supplier": PART_SUPPLIER, "labour_rate": 80, "booking": booking})
+		settings.append(
+			"supplier_terms",
+			{"supplier": PART_SUPPLIER, "labour_rate": 80, "booking": booking, "return_by": return_by},
+		)
 		settings.append("supplier_terms", {"supplier": MAKER, "labour_rate": 60, "booking": booking})
 		settings.save(ignore_permissions=True)
 
@@ -333,6 +336,40 @@ class TestSupplierWarrantyClaim(AfterSalesTestCase):
 		claim.reload()
 		claim.cancel()
 		self.assertEqual(frappe.db.get_value("Stock Entry", entry, "docstatus"), 2)
+
+	def test_a_purchase_return_hands_the_samples_back_on_their_receipt(self):
+		self.set_limit(100000, return_by="Purchase Return")
+		claim = self.proposed(self.part_job())
+		receipt = frappe.db.get_value(
+			"Purchase Receipt Item",
+			{"item_code": CLAIM_PART, "docstatus": 1},
+			"parent",
+			order_by="creation desc",
+		)
+		claim.items[0].returned_sample = 1
+		claim.save()
+		returns = make_warehouse("_AS Returns")
+		receive_stock(CLAIM_PART, 2, rate=40, to_warehouse=returns)  # the failed seals, back from site
+		frappe.set_user(self.manager)
+		approve(claim.name)
+		claim.reload()
+		claim.submit()
+		frappe.set_user("Administrator")
+		name = send_samples(claim.name)
+		back = frappe.get_doc("Purchase Receipt", name)
+		self.assertEqual((back.is_return, back.return_against, back.supplier), (1, receipt, PART_SUPPLIER))
+		moved = frappe.get_all(
+			"Stock Ledger Entry",
+			filters={"voucher_no": name, "is_cancelled": 0},
+			fields=["warehouse", "actual_qty", "item_code"],
+		)
+		self.assertEqual(
+			[(m.warehouse, m.actual_qty, m.item_code) for m in moved], [(returns, -2, CLAIM_PART)]
+		)
+		claim.reload()
+		self.assertEqual(claim.return_purchase_receipt, name)
+		claim.cancel()
+		self.assertEqual(frappe.db.get_value("Purchase Receipt", name, "docstatus"), 2)
 
 
 def balance_party(supplier: str) -> float:
