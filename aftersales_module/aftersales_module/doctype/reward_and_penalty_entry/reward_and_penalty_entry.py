@@ -173,6 +173,7 @@ class RewardandPenaltyEntry(AppDocument):
 				"type": kind,
 				"amount": self.amount,
 				"payroll_date": self.posting_date,
+				"currency": payroll_currency(self.employee, self.company, self.posting_date),
 				"overwrite_salary_structure_amount": 0,
 				"ref_doctype": self.doctype,
 				"ref_docname": self.name,
@@ -182,6 +183,24 @@ class RewardandPenaltyEntry(AppDocument):
 		with app_write():
 			self.db_set("additional_salary", salary.name)
 		return salary.name
+
+
+def payroll_currency(employee: str, company: str, on_date) -> str:
+	"""The currency `employee` is paid in on `on_date`: that of their submitted Salary Structure
+	Assignment in force that day, else of their latest one, as HRMS's own Additional Salary form
+	sets it; else the company's (HRMS then refuses an employee with no salary structure, in its own
+	words). Left unset, a new Additional Salary takes the site's default currency, whatever the
+	employee is paid in."""
+	for on_or_before in ({"from_date": ("<=", on_date)}, {}):
+		currency = frappe.db.get_value(
+			"Salary Structure Assignment",
+			{"employee": employee, "docstatus": 1, **on_or_before},
+			"currency",
+			order_by="from_date desc",
+		)
+		if currency:
+			return currency
+	return frappe.get_cached_value("Company", company, "default_currency")
 
 
 def on_doctype_update():

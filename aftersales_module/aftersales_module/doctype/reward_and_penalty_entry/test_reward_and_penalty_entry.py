@@ -4,7 +4,9 @@
 """Rewards and penalties: drafted once per source (the close hook and the daily sweep, run again and
 again, and with the sweep's own existence check out of the way as a second worker would find it),
 with the shares of the loss; approved by submitting, by an After Sales Manager who is not the person
-fined; handed to payroll only where HRMS is installed, which this site is not."""
+fined; handed to payroll only where HRMS is installed. The payroll tests come in pairs that skip each
+other: without HRMS the action is refused and nothing imports HRMS; with it (a site that has HRMS,
+such as one made for this check) the approved entries become HRMS Additional Salaries."""
 
 import importlib
 import sys
@@ -272,7 +274,8 @@ class TestRewardAndPenaltyEntry(AfterSalesTestCase):
 	# -------------------------------------------------------------- payroll (HRMS)
 
 	def test_without_hrms_the_ledger_stands_alone(self):
-		self.assertFalse(hrms_installed(), "this site has no HRMS: the test checks the refusal")
+		if hrms_installed():
+			self.skipTest("HRMS is installed on this site: test_with_hrms_entries_become_additional_salary")
 		entry = frappe.get_doc(
 			{
 				"doctype": DOCTYPE,
@@ -298,6 +301,8 @@ class TestRewardAndPenaltyEntry(AfterSalesTestCase):
 			frappe.get_doc(DOCTYPE, entry.name).make_additional_salary()
 
 	def test_the_app_never_imports_hrms(self):
+		if hrms_installed():
+			self.skipTest("HRMS is installed on this site: Frappe itself loads it")
 		for module in (
 			"aftersales_module.hooks",
 			"aftersales_module.aftersales_module.doctype.reward_and_penalty_entry.reward_and_penalty_entry",
@@ -308,3 +313,172 @@ class TestRewardAndPenaltyEntry(AfterSalesTestCase):
 			importlib.import_module(module)
 		frappe.get_meta(DOCTYPE)
 		self.assertFalse([name for name in sys.modules if name == "hrms" or name.startswith("hrms.")])
+
+	def test_with_hrms_entries_become_additional_salary(self):
+		if not hrms_installed():
+			self.skipTest("HRMS is not installed on this site")
+		fine_component = make_salary_component("_AS Test Fine", "Deduction")
+		reward_component = make_salary_component("_AS Test Reward", "Earning")
+		frappe.db.set_single_value(
+			"After Sales Settings",
+			{"deduction_component": fine_component, "earning_component": reward_component},
+		)
+		fine = self.approved_entry(rule="Service Rule Breach", reason="Callback later than 30 minutes")
+		reward = self.approved_entry(kind="Reward", rule="Other", amount=200, reason="Praised in writing")
+		self.assertEqual((fine.amount, reward.amount), (80.0, 200.0))
+		fine.run_method("onload")
+		self.assertIs(fine.get_onload().get("hrms_installed"), True, "the form shows the payroll button")
+
+		# HRMS pays only an employee with a salary structure: its own refusal, nothing made
+		frappe.set_user(self.manager)
+		with self.assertRaisesRegex(frappe.ValidationError, "Salary Structure"):
+			frappe.get_doc(DOCTYPE, fine.name).make_additional_salary()
+		self.assertEqual(additional_salaries(fine.name), [])
+		self.assertFalse(frappe.db.get_value(DOCTYPE, fine.name, "additional_salary"))
+
+		# the rep is paid in a currency other than the company's (and the site's default): the
+		# Additional Salary is in the currency of their salary, as HRMS's own form makes it
+		frappe.set_user("Administrator")
+		company_currency = frappe.get_cached_value("Company", TEST_COMPANY, "default_currency")
+		currency = "EUR" if company_currency == "USD" else "USD"
+		self.assertNotEqual(currency, frappe.defaults.get_global_default("currency"))
+		assign_salary_structure(self.rep_employee, reward_component, currency)
+
+		frappe.set_user(self.clerk)  # may write an entry, not hand it to payroll
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc(DOCTYPE, fine.name).make_additional_salary()
+
+		frappe.set_user(self.manager)  # an After Sales Manager, not the employee
+		made = {}
+		for entry, kind, component in (
+			(fine, "Deduction", fine_component),
+			(reward, "Earning", reward_component),
+		):
+			name = frappe.get_doc(DOCTYPE, entry.name).make_additional_salary()
+			made[entry.name] = name
+			self.assertEqual(frappe.db.get_value(DOCTYPE, entry.name, "additional_salary"), name)
+			rows = additional_salaries(entry.name)
+			self.assertEqual(len(rows), 1)
+			row = rows[0]
+			self.assertEqual(row.name, name)
+			self.assertEqual(
+				(row.type, row.salary_component, row.amount, row.employee, row.company, row.currency),
+				(kind, component, entry.amount, self.rep_employee, TEST_COMPANY, currency),
+			)
+			self.assertEqual(getdate(row.payroll_date), getdate(entry.posting_date))
+			self.assertEqual(
+				(row.docstatus, row.is_recurring, row.overwrite_salary_structure_amount), (0, 0, 0)
+			)
+			# once only: a second call is refused and makes nothing
+			with self.assertRaisesRegex(frappe.ValidationError, "already in payroll"):
+				frappe.get_doc(DOCTYPE, entry.name).make_additional_salary()
+			self.assertEqual(len(additional_salaries(entry.name)), 1)
+
+		# HR submits the fine's Additional Salary: the fine cannot be cancelled under payroll's feet
+		frappe.set_user("Administrator")
+		frappe.get_doc("Additional Salary", made[fine.name]).submit()
+		frappe.set_user(self.manager)
+		with self.assertRaisesRegex(frappe.ValidationError, "Cancel Additional Salary"):
+			frappe.get_doc(DOCTYPE, fine.name).cancel()
+		self.assertEqual(frappe.db.get_value(DOCTYPE, fine.name, "docstatus"), 1)
+		frappe.set_user("Administrator")
+		frappe.get_doc("Additional Salary", made[fine.name]).cancel()
+		frappe.set_user(self.manager)
+		frappe.get_doc(DOCTYPE, fine.name).cancel()
+		self.assertEqual(frappe.db.get_value(DOCTYPE, fine.name, "docstatus"), 2)
+
+		# the reward's Additional Salary is still a draft: the reward may be cancelled, and HR can
+		# then no longer submit the draft (Frappe refuses a link to a cancelled document)
+		frappe.get_doc(DOCTYPE, reward.name).cancel()
+		self.assertEqual(frappe.db.get_value(DOCTYPE, reward.name, "docstatus"), 2)
+		frappe.set_user("Administrator")
+		with self.assertRaises(frappe.CancelledLinkError):
+			frappe.get_doc("Additional Salary", made[reward.name]).submit()
+		self.assertEqual(frappe.db.get_value("Additional Salary", made[reward.name], "docstatus"), 0)
+
+		# a component of the other type is refused
+		frappe.db.set_single_value("After Sales Settings", "deduction_component", reward_component)
+		other = self.approved_entry(rule="Other", amount=30, reason="Left the van unlocked")
+		frappe.set_user(self.manager)
+		with self.assertRaisesRegex(frappe.ValidationError, "not of type"):
+			frappe.get_doc(DOCTYPE, other.name).make_additional_salary()
+		self.assertEqual(additional_salaries(other.name), [])
+
+	def approved_entry(self, **values):
+		"""An entry for the rep, written by the clerk and approved (submitted) by the manager."""
+		frappe.set_user(self.clerk)
+		entry = frappe.get_doc({"doctype": DOCTYPE, "employee": self.rep_employee, **values}).insert()
+		frappe.set_user(self.manager)
+		entry = frappe.get_doc(DOCTYPE, entry.name)
+		entry.submit()
+		frappe.set_user("Administrator")
+		return entry
+
+
+def additional_salaries(entry_name: str) -> list[frappe._dict]:
+	"""The HRMS Additional Salaries made from a Reward and Penalty Entry."""
+	return frappe.get_all(
+		"Additional Salary",
+		filters={"ref_doctype": DOCTYPE, "ref_docname": entry_name},
+		fields=[
+			"name",
+			"type",
+			"salary_component",
+			"amount",
+			"employee",
+			"company",
+			"currency",
+			"payroll_date",
+			"docstatus",
+			"is_recurring",
+			"overwrite_salary_structure_amount",
+		],
+	)
+
+
+def make_salary_component(name: str, component_type: str) -> str:
+	"""An HRMS Salary Component (made through the document API: the app never imports HRMS)."""
+	if not frappe.db.exists("Salary Component", name):
+		frappe.get_doc(
+			{
+				"doctype": "Salary Component",
+				"salary_component": name,
+				"salary_component_abbr": "".join(word[0] for word in name.split()).upper()
+				+ component_type[0],
+				"type": component_type,
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def assign_salary_structure(employee: str, component: str, currency: str) -> str:
+	"""A submitted Salary Structure for the test company, assigned (submitted) to `employee` from the
+	day they joined: HRMS makes an Additional Salary only for an employee with a salary structure."""
+	structure = "_AS Test Salary Structure"
+	if not frappe.db.exists("Salary Structure", structure):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Salary Structure",
+				"__newname": structure,
+				"company": TEST_COMPANY,
+				"currency": currency,
+				"payroll_frequency": "Monthly",
+				"is_active": "Yes",
+				"earnings": [{"salary_component": component, "amount": 5000}],
+			}
+		)
+		doc.insert(ignore_permissions=True)
+		doc.submit()
+	assignment = frappe.get_doc(
+		{
+			"doctype": "Salary Structure Assignment",
+			"employee": employee,
+			"salary_structure": structure,
+			"company": TEST_COMPANY,
+			"currency": currency,
+			"from_date": frappe.db.get_value("Employee", employee, "date_of_joining"),
+			"base": 5000,
+		}
+	).insert(ignore_permissions=True)
+	assignment.submit()
+	return assignment.name
