@@ -8,6 +8,7 @@ from frappe.utils import cint, flt
 
 from aftersales_module import webhooks
 from aftersales_module.guard import AppDocument
+from aftersales_module.policy import customers as customer_policy
 from aftersales_module.policy import settings as settings_policy
 from aftersales_module.validation import check_field_types
 
@@ -66,6 +67,24 @@ class AfterSalesSettings(AppDocument):
 				_("{0} must be between 0 and 100").format(_(self.meta.get_label("discount_approval_percent")))
 			)
 		self.validate_company_links()
+		self.validate_grade_rules()
+
+	def validate_grade_rules(self):
+		"""Saved before the grading rules existed: they start from the defaults. Otherwise the five
+		weights add up to 100 and the grade thresholds fall from A to C."""
+		if not any(flt(self.get(f)) for f in customer_policy.DEFAULT_RULES):
+			self.update(customer_policy.DEFAULT_RULES)
+		problem = customer_policy.weights_problem({f: self.get(f) for f in customer_policy.DEFAULT_RULES})
+		if problem == "weights":
+			frappe.throw(
+				_("The five customer grade weights must add up to 100"),
+				title=_("Invalid After Sales Settings"),
+			)
+		if problem == "thresholds":
+			frappe.throw(
+				_("The grade scores must fall from Grade A to Grade C"),
+				title=_("Invalid After Sales Settings"),
+			)
 
 	def validate_company_links(self):
 		if not self.default_company:
