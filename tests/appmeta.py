@@ -179,6 +179,11 @@ def unextracted_strings() -> dict[str, str]:
 	for path, data in json_files("print_format"):
 		for match in re.finditer(r"""_\(\s*(["'])(.+?)\1\s*\)""", data.get("html") or ""):
 			add(match.group(2), str(path.relative_to(ROOT)))
+	# the portal's and the survey's pages: Jinja `_()` and their scripts' `__()`
+	for path in sorted((PACKAGE / "www").rglob("*.html")):
+		text = path.read_text(encoding="utf-8")
+		for match in re.finditer(r"""(?<![\w.])_{1,2}\(\s*(["'])(.+?)\1\s*[,)]""", text):
+			add(match.group(2), str(path.relative_to(ROOT)))
 	return found
 
 
