@@ -1,6 +1,6 @@
 """Return visits: which visits, when they fall due and are missed, and what the ratings mean."""
 
-from datetime import date
+from datetime import date, datetime
 
 from aftersales_module.policy import visits
 
@@ -69,3 +69,46 @@ def test_rate():
 def test_every_contact_method_maps_to_a_complaint_channel():
 	assert set(visits.CONTACT_METHODS) == set(visits.COMPLAINT_CHANNEL)
 	assert visits.COMPLAINT_CHANNEL["SMS"] == "Instant Message"
+
+
+def test_survey_link_expires_days_after_sending():
+	sent = datetime(2026, 11, 18, 10, 0)
+	assert visits.survey_expiry(sent) == datetime(2026, 11, 25, 10, 0)
+	assert visits.survey_expiry(sent, 1) == datetime(2026, 11, 19, 10, 0)
+
+
+def test_survey_link_problems():
+	expires = datetime(2026, 11, 25, 10, 0)
+	before, after = datetime(2026, 11, 25, 9, 59), datetime(2026, 11, 25, 10, 1)
+
+	def problem(**overrides):
+		args = {
+			"signature_ok": True,
+			"expires_at": expires,
+			"now": before,
+			"status": visits.OPEN,
+			"answered": False,
+			"is_latest": True,
+			**overrides,
+		}
+		return visits.survey_link_problem(**args)
+
+	assert problem() is None
+	assert problem(status=visits.MISSED) is None  # a missed visit may still be answered
+	assert problem(now=after) == visits.LINK_EXPIRED
+	assert problem(signature_ok=False) == visits.LINK_INVALID
+	assert problem(status=None) == visits.LINK_INVALID  # no such visit
+	assert problem(expires_at=None) == visits.LINK_INVALID
+	assert problem(answered=True) == visits.LINK_ANSWERED
+	assert problem(status=visits.DONE) == visits.LINK_ANSWERED  # staff answered it first
+	assert problem(answered=True, now=after) == visits.LINK_ANSWERED
+	assert problem(is_latest=False) == visits.LINK_REPLACED
+	# tampering is reported as such, whatever else holds
+	assert problem(signature_ok=False, answered=True, now=after) == visits.LINK_INVALID
+
+
+def test_survey_answer_rates_all_four_items():
+	assert visits.survey_answer_problem(["Excellent", "Good", "Fair", "Poor"]) is None
+	assert visits.survey_answer_problem(["Excellent", "Good", "Fair", ""])
+	assert visits.survey_answer_problem(["Excellent", "Good", "Fair", "Bad"])
+	assert visits.survey_answer_problem(["Excellent", "Good", "Fair"])

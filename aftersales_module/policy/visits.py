@@ -11,7 +11,7 @@ the visit is missed).
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from aftersales_module.policy.messages import _
 
@@ -149,3 +149,55 @@ COMPLAINT_CHANNEL = {
 	"On-site Visit": "On-site",
 }
 CONTACT_METHODS = tuple(COMPLAINT_CHANNEL)
+
+
+# Who recorded a visit's answers: return-visit staff, or the customer through a survey link.
+STAFF = "Staff"
+SELF_SERVICE = "Self-Service"
+ANSWER_CHANNELS = (STAFF, SELF_SERVICE)
+
+# Survey by link: the customer answers the four ratings on a signed link, sent by email or SMS. A
+# link is valid this many days from sending, works once, and only the latest one sent works.
+SURVEY_LINK_DAYS = 7
+SURVEY_VIA = ("Email", "SMS")
+# Or handed over on site: staff show the link (or its QR code) for the customer's own phone.
+ON_SITE = "On-site Visit"
+LINK_VIA = (*SURVEY_VIA, ON_SITE)
+LINK_INVALID = "invalid"
+LINK_ANSWERED = "answered"
+LINK_REPLACED = "replaced"
+LINK_EXPIRED = "expired"
+
+
+def survey_expiry(sent_at: datetime, days: int = SURVEY_LINK_DAYS) -> datetime:
+	"""When a survey link sent at `sent_at` stops working."""
+	return sent_at + timedelta(days=days)
+
+
+def survey_link_problem(
+	signature_ok: bool,
+	expires_at: datetime | None,
+	now: datetime,
+	status: str | None,
+	answered: bool,
+	is_latest: bool,
+) -> str | None:
+	"""Why a survey link may not be answered now, or None. A tampered link (or one for a visit that
+	no longer exists) is invalid; a visit already answered, by the link or by staff, refuses every
+	link; a link replaced by a newer one, or past its expiry, is refused."""
+	if not signature_ok or expires_at is None or status is None:
+		return LINK_INVALID
+	if answered or status == DONE:
+		return LINK_ANSWERED
+	if not is_latest:
+		return LINK_REPLACED
+	if now > expires_at:
+		return LINK_EXPIRED
+	return None
+
+
+def survey_answer_problem(ratings) -> str | None:
+	"""A customer's answer rates all four items, each at one of the four levels."""
+	if any(value not in RATINGS for value in ratings) or len(ratings) != len(RATING_FIELDS):
+		return _("Please rate all four items")
+	return None

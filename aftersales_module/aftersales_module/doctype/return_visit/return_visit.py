@@ -52,6 +52,7 @@ class ReturnVisit(AppDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		answer_channel: DF.Literal["", "Staff", "Self-Service"]
 		attempts: DF.Int
 		average_rating: DF.Float
 		company: DF.Link | None
@@ -78,6 +79,11 @@ class ReturnVisit(AppDocument):
 		service_date: DF.Date | None
 		status: DF.Literal["Open", "Done", "Missed"]
 		suggestions: DF.SmallText | None
+		survey_answered_on: DF.Datetime | None
+		survey_send_error: DF.SmallText | None
+		survey_send_status: DF.Literal["", "Queued", "Not Sent"]
+		survey_sent_on: DF.Datetime | None
+		survey_token_hash: DF.Data | None
 		technician: DF.Link | None
 		visit_kind: DF.Literal["Satisfaction Call", "First Follow-up", "Second Follow-up"]
 		visited_by: DF.Link | None
@@ -107,6 +113,13 @@ class ReturnVisit(AppDocument):
 		"average_rating",
 		"satisfied",
 		"complaint",
+		# survey by link (aftersales_module/survey.py): who answered, and the link's state
+		"answer_channel",
+		"survey_sent_on",
+		"survey_answered_on",
+		"survey_send_status",
+		"survey_send_error",
+		"survey_token_hash",
 	)
 	set_once_fields = ("visit_kind",)
 
@@ -144,6 +157,8 @@ class ReturnVisit(AppDocument):
 					self.visited_on = now_datetime()
 					self.visited_by = frappe.session.user
 					self.attempts = max(self.attempts or 0, 1)
+					# the survey link's answer sets Self-Service before it saves (survey.py)
+					self.answer_channel = self.answer_channel or policy.STAFF
 					self.flags.done_now = True
 			elif self.status == policy.DONE:
 				# a done visit whose ratings are cleared is open (or missed) again
@@ -152,6 +167,7 @@ class ReturnVisit(AppDocument):
 				)
 				self.status, self.is_overdue = status, int(overdue)
 				self.visited_on = self.visited_by = None
+				self.answer_channel = None
 			if self.status == policy.MISSED and not self.missed_on:
 				self.missed_on = now_datetime()
 			plan(self)
@@ -269,9 +285,14 @@ def on_doctype_update():
 		constraint_name="unique_source_visit_kind",
 	)
 	frappe.db.add_index("Return Visit", ["status", "last_day"], index_name="status_last_day")
-	# Return Visit Coverage and its number card, from the index alone
+	# Return Visit Coverage and its number card, from the index alone (with the answer channel, for
+	# its Self-Service column: the index without it is replaced)
+	if frappe.db.has_index("tabReturn Visit", "due_date_company"):
+		frappe.db.sql("alter table `tabReturn Visit` drop index `due_date_company`")
 	frappe.db.add_index(
-		"Return Visit", ["due_date", "company", "status", "satisfied"], index_name="due_date_company"
+		"Return Visit",
+		["due_date", "company", "status", "satisfied", "answer_channel"],
+		index_name="due_date_company_channel",
 	)
 	# Technician Performance's ratings, from the index alone (the ratings are 10 characters long so
 	# that the key stays within InnoDB's 3072 bytes)

@@ -14,6 +14,8 @@ from frappe.utils import getdate, nowdate
 from aftersales_module.policy import visits as policy
 from aftersales_module.reports import filtered
 
+COUNTS = ("due", "visited", "self_service", "missed", "open", "satisfied")
+
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
@@ -26,6 +28,7 @@ def columns() -> list[dict]:
 		{"fieldname": "month", "label": _("Month"), "fieldtype": "Data", "width": 100},
 		{"fieldname": "due", "label": _("Visits Due"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "visited", "label": _("Visited"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "self_service", "label": _("Self-Service"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "missed", "label": _("Missed"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "open", "label": _("Still Open"), "fieldtype": "Int", "width": 90},
 		{"fieldname": "coverage", "label": _("Coverage %"), "fieldtype": "Percent", "width": 110},
@@ -63,6 +66,10 @@ def counted(visit):
 	return (
 		Count(visit.name).as_("due"),
 		when(visit.status == policy.DONE).as_("visited"),
+		# answered by the customer through the survey link (survey.py)
+		when((visit.status == policy.DONE) & (visit.answer_channel == policy.SELF_SERVICE)).as_(
+			"self_service"
+		),
 		when(visit.status == policy.MISSED).as_("missed"),
 		when(visit.status == policy.OPEN).as_("open"),
 		when((visit.status == policy.DONE) & (visit.satisfied == 1)).as_("satisfied"),
@@ -80,9 +87,10 @@ def data(filters) -> list[dict]:
 	for day in days:
 		month = day.due_date.strftime("%Y-%m")
 		row = months.setdefault(
-			month, frappe._dict(month=month, due=0, visited=0, missed=0, open=0, satisfied=0)
+			month,
+			frappe._dict(month=month, due=0, visited=0, self_service=0, missed=0, open=0, satisfied=0),
 		)
-		for key in ("due", "visited", "missed", "open", "satisfied"):
+		for key in COUNTS:
 			row[key] += int(day[key] or 0)
 	rows = list(months.values())
 	for row in rows:
@@ -91,7 +99,7 @@ def data(filters) -> list[dict]:
 
 
 def add_rates(row) -> None:
-	for key in ("due", "visited", "missed", "open", "satisfied"):
+	for key in COUNTS:
 		row[key] = int(row.get(key) or 0)
 	row["coverage"] = policy.rate(row["visited"], row["due"])
 	row["satisfaction"] = policy.rate(row["satisfied"], row["visited"])
