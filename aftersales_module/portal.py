@@ -10,6 +10,7 @@ record exactly as a missing one (404), by page and by API."""
 
 import base64
 import binascii
+import json
 
 import frappe
 from frappe import _
@@ -156,18 +157,35 @@ def get_my_after_sales() -> dict:
 
 
 def company_of(customer: str) -> str:
+	"""The company that serves the customer: the one that registered their latest unit, else the
+	one that last delivered or invoiced to them, else the after-sales default."""
 	from erpnext import get_default_company
 
 	from aftersales_module.settings import get_settings
 
+	for doctype in (REGISTRATION, "Delivery Note", "Sales Invoice"):
+		filters = {"customer": customer}
+		if doctype != REGISTRATION:
+			filters["docstatus"] = 1
+		company = frappe.db.get_value(doctype, filters, "company", order_by="creation desc")
+		if company:
+			return company
 	return (
 		get_settings().default_company or get_default_company() or frappe.db.get_value("Company", {}, "name")
 	)
 
 
-def attach_photos(doctype: str, name: str, photos: list | None) -> list[str]:
-	"""Private File rows for the photos sent as data URLs or base64, checked by policy first."""
+def attach_photos(doctype: str, name: str, photos: str | list | None) -> list[str]:
+	"""Private File rows for the photos sent as data URLs or base64, checked by policy first. The
+	portal page's frappe.call sends them as a JSON string, the REST API as a list."""
+	if isinstance(photos, str):
+		try:
+			photos = json.loads(photos) if photos.strip() else []
+		except ValueError:
+			frappe.throw(_("A photo could not be read"))
 	photos = photos or []
+	if not isinstance(photos, list):
+		frappe.throw(_("A photo could not be read"))
 	decoded = []
 	for photo in photos:
 		if not isinstance(photo, dict):
@@ -215,7 +233,7 @@ def register_complaint(
 	description: str,
 	serial_no: str | None = None,
 	contact_phone: str | None = None,
-	photos: list | None = None,
+	photos: str | list | None = None,
 ) -> str:
 	"""A complaint from the portal (channel Website), for the user's customer; photos attached."""
 	customers = require_customers()
@@ -252,7 +270,7 @@ def register_complaint(
 
 @frappe.whitelist(methods=["POST"])
 @rate_limit(limit=10, seconds=60 * 60)
-def register_warranty_claim(serial_no: str, symptom: str, photos: list | None = None) -> str:
+def register_warranty_claim(serial_no: str, symptom: str, photos: str | list | None = None) -> str:
 	"""A draft warranty claim for one of the user's units; the desk checks and decides it."""
 	customers = require_customers()
 	unit = frappe.db.get_value(
