@@ -49,11 +49,17 @@ def _select_due(
 		.where(table.status.isin(config.active_statuses))
 		.where(table.escalation_policy.isnotnull())
 	)
+	if _has_history(doctype):  # imported history never escalates (history.py)
+		query = query.where(table.is_historical == 0)
 	if names is None:
 		query = query.where(table.next_escalation_at <= now)
 	else:
 		query = query.where(table.name.isin(names))
 	return query.for_update(skip_locked=not wait).run(as_dict=True)
+
+
+def _has_history(doctype: str) -> bool:
+	return frappe.get_meta(doctype).has_field("is_historical")
 
 
 def _webhook_on() -> bool:
@@ -177,14 +183,16 @@ def mark_overdue(doctype: str, now: datetime | None = None) -> None:
 	if not (config.deadline_field and config.overdue_field):
 		return
 	table = frappe.qb.DocType(doctype)
-	names = (
+	query = (
 		frappe.qb.from_(table)
 		.select(table.name)
 		.where(table[config.overdue_field] == 0)
 		.where(table[config.deadline_field] < (now or now_datetime()))
 		.where(table.status.isin(config.active_statuses))
-		.for_update(skip_locked=True)
-	).run(pluck=True)
+	)
+	if _has_history(doctype):
+		query = query.where(table.is_historical == 0)
+	names = query.for_update(skip_locked=True).run(pluck=True)
 	for start in range(0, len(names), OVERDUE_CHUNK):
 		(
 			frappe.qb.update(table)

@@ -70,15 +70,26 @@ def match_policy(doctype: str, case: dict) -> str | None:
 
 
 def plan(doc) -> None:
-	"""Set a document's policy, reply deadline and next escalation time from its current state."""
+	"""Set a document's policy, reply deadline and next escalation time from its current state.
+
+	A historical record (imported closed, or from before the import's cut-off: history.py) never
+	escalates. An imported open one starts its clock at the import, not at its old registration."""
 	config = config_of(doc.doctype)
 	opened_at = doc.get(config.clock_field)
+	if doc.get("is_historical"):
+		doc.escalation_policy = doc.escalation_clock_start = doc.next_escalation_at = None
+		return
 	if config.clock_moves:
 		if not opened_at:  # no clock, nothing to escalate (a job no contract covers)
 			doc.escalation_policy = doc.escalation_clock_start = doc.next_escalation_at = None
 			return
 		if not doc.escalation_level:
 			doc.escalation_clock_start = opened_at
+	imported_on = doc.get("imported_on")
+	if imported_on and not doc.escalation_level:
+		start = doc.escalation_clock_start or opened_at
+		if not start or get_datetime(start) < get_datetime(imported_on):
+			doc.escalation_clock_start = imported_on
 	case = {fieldname: doc.get(fieldname) for fieldname in config.match_fields}
 	if doc.get("customer"):
 		case["customer_group"], case["territory"] = frappe.db.get_value(

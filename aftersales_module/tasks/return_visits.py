@@ -32,11 +32,15 @@ CHUNK = 1000
 
 # ---------------------------------------------------------------- hooks (hooks.py doc_events)
 def on_repair_job_update(doc, method=None):
+	if doc.get("is_historical"):  # imported history gets no visit (history.py)
+		return
 	if doc.status in policy.REPAIR_DONE_STATUSES and doc.completed_on:
 		create_for_sources(policy.REPAIR_JOB, names=[doc.name])
 
 
 def on_complaint_update(doc, method=None):
+	if doc.get("is_historical"):
+		return
 	if doc.status in policy.COMPLAINT_DONE_STATUSES and doc.resolved_on:
 		create_for_sources(policy.COMPLAINT, names=[doc.name])
 
@@ -94,6 +98,8 @@ def sources(doctype: str, names=None, since=None) -> list[dict]:
 			*extra,
 		)
 		.where(source.status.isin(statuses) & done_on.isnotnull())
+		# imported history (closed when imported, or before the import's cut-off) gets no visit
+		.where(source.is_historical == 0)
 	)
 	if names is not None:
 		query = query.where(source.name.isin(names))

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
+from aftersales_module import history
 from aftersales_module.escalation import engine
 from aftersales_module.escalation.planning import plan
 from aftersales_module.escalation.registry import ENGINE_FIELDS, Escalatable
@@ -40,13 +41,22 @@ class ComplaintRecord(AppDocument):
 		"closed_on",
 		"is_repeat",
 		"repeat_of",
+		*history.FIELDS,
 	)
 	# Set when the case came from a return visit (a Poor rating): fixed once it is registered.
 	set_once_fields = ("return_visit", "repair_job")
 
 	def before_insert(self):
+		# a Data Import of the old ledger: closed or before the cut-off, it is history (history.py)
+		history.mark_imported(self, self.registered_on, self.status not in complaint_policy.ACTIVE_STATUSES)
 		self.set_defaults()
 		self.detect_repeat()
+
+	def validate_workflow(self):
+		# An imported case enters at the state it had reached; the workflow runs from there on.
+		if history.imported_now(self):
+			return
+		super().validate_workflow()
 
 	def validate(self):
 		self.set_defaults()
@@ -60,9 +70,11 @@ class ComplaintRecord(AppDocument):
 					_(self.meta.get_label("validity_reason"))
 				)
 			)
-		self.apply_transition()
+		if not (self.is_historical and self.is_new()):
+			# a historical case arrives as it ended: its transitions happened before the app
+			self.apply_transition()
 		plan(self)
-		active = self.status in complaint_policy.ACTIVE_STATUSES
+		active = self.status in complaint_policy.ACTIVE_STATUSES and not self.is_historical
 		if complaint_policy.is_overdue(
 			get_datetime(self.deadline) if self.deadline else None, now_datetime(), active
 		):

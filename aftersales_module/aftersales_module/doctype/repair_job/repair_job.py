@@ -8,6 +8,7 @@ from frappe import _
 from frappe.query_builder.functions import Sum
 from frappe.utils import escape_html, flt, now_datetime
 
+from aftersales_module import history
 from aftersales_module.aftersales_module.doctype.repair_job.parts import consume_van_parts, part_line
 from aftersales_module.guard import AppDocument, app_write, in_app_write
 from aftersales_module.policy import repair as repair_policy
@@ -54,6 +55,8 @@ class RepairJob(AppDocument):
 		]
 		finding_differs: DF.Check
 		first_time_fix: DF.Check
+		imported_on: DF.Datetime | None
+		is_historical: DF.Check
 		item_code: DF.Link | None
 		labour: DF.Table[RepairJobLabour]
 		labour_total: DF.Currency
@@ -85,17 +88,27 @@ class RepairJob(AppDocument):
 		"supervisor",
 		"supervisor_checked_on",
 		"completed_on",
+		*history.FIELDS,
 	)
 	set_once_fields = ("product_warranty_claim",)
 
+	def before_insert(self):
+		# a Data Import of the old job book: done or before the cut-off, it is history (history.py)
+		done = self.status in (repair_policy.COMPLETED, repair_policy.INVOICED, repair_policy.CLOSED)
+		history.mark_imported(self, self.posting_date, done)
+
 	def validate(self):
 		if self.is_new():
-			if self.status not in (None, "", repair_policy.OPEN) and not in_app_write():
+			if history.imported_now(self):
+				# an imported job enters at the status it had reached
+				self.status = self.status or repair_policy.OPEN
+			elif self.status not in (None, "", repair_policy.OPEN) and not in_app_write():
 				frappe.throw(
 					_("A new Repair Job starts Open; move it on with its status buttons"),
 					frappe.PermissionError,
 				)
-			self.status = repair_policy.OPEN
+			else:
+				self.status = repair_policy.OPEN
 		else:
 			self.check_status_move()
 			self.check_service_class_change()
