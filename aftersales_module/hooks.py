@@ -25,10 +25,14 @@ after_migrate = [
 	# the Quality Procedure the key-part Non Conformances follow (tasks/key_parts.py)
 	"aftersales_module.tasks.key_parts.after_migrate",
 ]
+# the Exchange Form prints who signed each step and when (certificates.py)
+jinja = {"methods": ["aftersales_module.certificates.exchange_signatures"]}
 # Offer a Contract on a registration whose warranty ends; invoice what a contract does not cover
 doctype_js = {
 	"Warranty Registration": "public/js/warranty_registration_contract.js",
 	"Repair Job": "public/js/repair_job_contract.js",
+	# Customer 360: units, open cases, contracts, last ratings, grade (tasks/customers.py)
+	"Customer": "public/js/customer_360.js",
 }
 
 doc_events = {
@@ -104,6 +108,7 @@ scheduler_events = {
 		"aftersales_module.tasks.accountability.daily",
 		"aftersales_module.tasks.supplier_claims.daily",
 		"aftersales_module.tasks.key_parts.daily",
+		"aftersales_module.tasks.customers.daily",
 	],
 	# end of the working day: draft every technician's daily report from the day's jobs
 	"cron": {"0 20 * * *": ["aftersales_module.tasks.daily_reports.draft_today"]},

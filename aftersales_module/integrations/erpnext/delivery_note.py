@@ -1,9 +1,11 @@
 """A delivered unit with a warranty period gets a Warranty Registration: one per serial number for
-serialized items, one per line otherwise. Cancelling the delivery voids them."""
+serialized items, one per line otherwise, each inserted as a document, and the customer gets each
+one's warranty certificate by email. Cancelling the delivery voids them."""
 
 import frappe
 from frappe.utils import getdate
 
+from aftersales_module.certificates import emailed_together
 from aftersales_module.guard import app_write
 from aftersales_module.policy import warranty as warranty_policy
 from aftersales_module.settings import get_settings
@@ -43,9 +45,15 @@ def invoice_date_of(doc, row):
 
 
 def register_warranties(doc):
-	"""Create the registrations of a submitted Delivery Note (or Sales Invoice that updates stock)."""
+	"""Create the registrations of a submitted Delivery Note (or Sales Invoice that updates stock),
+	and email their warranty certificates to the customer, together (certificates.py)."""
 	if doc.get("is_return"):
 		return
+	with emailed_together():
+		make_registrations(doc)
+
+
+def make_registrations(doc):
 	basis = get_settings().warranty_start_basis or warranty_policy.DELIVERY_DATE
 	items = {d.item_code for d in doc.items}
 	periods = dict(

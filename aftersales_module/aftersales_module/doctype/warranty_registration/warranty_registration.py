@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, nowdate
 
+from aftersales_module import history
+from aftersales_module.certificates import on_registration_made
 from aftersales_module.guard import AppDocument
 from aftersales_module.policy import warranty as warranty_policy
 
@@ -18,10 +20,13 @@ class WarrantyRegistration(AppDocument):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		certificate_email_error: DF.SmallText | None
+		certificate_email_status: DF.Literal["", "Queued", "Not Sent"]
 		company: DF.Link
 		customer: DF.Link
 		customer_name: DF.Data | None
 		end_date: DF.Date
+		installed_serial_no: DF.Data | None
 		item_code: DF.Link
 		item_name: DF.Data | None
 		naming_series: DF.Literal["WR-.YYYY.-.#####"]
@@ -38,12 +43,20 @@ class WarrantyRegistration(AppDocument):
 
 	# Deliveries and invoices register units; by hand, a manager registers units sold before the
 	# app was installed. Either way what a registration covers is fixed once it is saved.
-	app_managed_fields = ("status", "source_doctype", "source_name", "source_detail")
+	app_managed_fields = (
+		"status",
+		"source_doctype",
+		"source_name",
+		"source_detail",
+		"certificate_email_status",
+		"certificate_email_error",
+	)
 	set_once_fields = (
 		"company",
 		"customer",
 		"item_code",
 		"serial_no",
+		"installed_serial_no",
 		"qty",
 		"start_basis",
 		"start_date",
@@ -51,11 +64,20 @@ class WarrantyRegistration(AppDocument):
 		"end_date",
 	)
 
+	def before_insert(self):
+		# a unit sold before the app, from Data Import: its Serial No, its source (history.py)
+		history.register_installed_unit(self)
+
 	def validate(self):
 		self.set_warranty_days()
 		self.end_date = warranty_policy.end_date(getdate(self.start_date), self.warranty_days)
 		if self.status != warranty_policy.VOID:
 			self.status = warranty_policy.status_on(getdate(self.end_date), getdate(nowdate()))
+
+	def after_insert(self):
+		history.after_installed_unit(self)
+		# the warranty certificate (保修卡) to the customer, with whether it was queued (certificates.py)
+		on_registration_made(self)
 
 	def set_warranty_days(self):
 		item_days = frappe.db.get_value("Item", self.item_code, "warranty_period") if self.item_code else None
