@@ -2,7 +2,7 @@
 // For license information, please see license.txt
 
 // Customer 360 (after sales): the customer's units, open cases, contracts, last ratings, grade and
-// loyalty score, on the Customer form's dashboard. Every value is escaped before it becomes HTML.
+// loyalty score, on the Customer form. Every value is escaped before it becomes HTML.
 frappe.ui.form.on("Customer", {
 	refresh(frm) {
 		if (frm.is_new()) return;
@@ -45,7 +45,10 @@ frappe.ui.form.on("Customer", {
 						.join(", ");
 					parts.push(`<div><b>${__("Last Ratings")}:</b> ${ratings}</div>`);
 				}
-				frm.dashboard.add_section(`<div class="aftersales-360">${parts.join("")}</div>`, __("After Sales"));
+				// in the After Sales Grade section of the form, which every reader of the customer sees
+				// (the Dashboard tab shows only to those who may open its connections)
+				const field = frm.get_field("aftersales_360");
+				if (field) field.$wrapper.html(`<div class="aftersales-360">${parts.join("")}</div>`);
 			});
 	},
 });
