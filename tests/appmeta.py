@@ -254,6 +254,8 @@ def translatable_strings() -> dict[str, str]:
 				text = message[0] if isinstance(message, tuple) else message
 				add(text, f"{path.relative_to(ROOT)}:{lineno}")
 		# babel's extractor does not look inside template literals (`<b>${__("Open Cases")}</b>`)
-		for match in re.finditer(r"""(?<![\w.])__\(\s*(["'])((?:(?!\1).)+)\1\s*[,)]""", path.read_text(encoding="utf-8")):
+		for match in re.finditer(
+			r"""(?<![\w.])__\(\s*(["'])((?:(?!\1).)+)\1\s*[,)]""", path.read_text(encoding="utf-8")
+		):
 			add(match.group(2), str(path.relative_to(ROOT)))
 	return found

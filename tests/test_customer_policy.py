@@ -12,7 +12,9 @@ def test_a_customer_with_nothing_scores_only_for_having_no_complaint():
 
 
 def test_the_best_customer_scores_100_and_is_a_core_customer():
-	best = Standing(purchase_value=250000, has_contract=True, return_count=12, average_rating=4, complaint_count=0)
+	best = Standing(
+		purchase_value=250000, has_contract=True, return_count=12, average_rating=4, complaint_count=0
+	)
 	assert policy.score(best, RULES) == 100.0
 	assert policy.grade(100.0, RULES) == "A"
 
