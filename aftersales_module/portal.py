@@ -235,7 +235,7 @@ def register_complaint(
 	contact_phone: str | None = None,
 	photos: str | list | None = None,
 ) -> str:
-	"""A complaint from the portal (channel Website), for the user's customer; photos attached."""
+	"""A complaint from the portal (channel Portal), for the user's customer; photos attached."""
 	customers = require_customers()
 	customer = customers[0]
 	item_code = None
@@ -256,7 +256,7 @@ def register_complaint(
 			"customer": customer,
 			"subject": subject,
 			"description": description,
-			"channel": "Website",
+			"channel": "Portal",
 			"serial_no": serial_no or None,
 			"item_code": item_code,
 			"contact_phone": contact_phone,

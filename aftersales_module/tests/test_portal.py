@@ -192,8 +192,13 @@ class TestCustomerPortal(AfterSalesTestCase):
 		)
 		self.assertEqual(response.status_code, 200, response.text)
 		name = response.json["message"]
-		complaint = frappe.db.get_value("Complaint Record", name, ["customer", "serial_no"], as_dict=True)
-		self.assertEqual((complaint.customer, complaint.serial_no), (self.mine, self.my_serial))
+		complaint = frappe.db.get_value(
+			"Complaint Record", name, ["customer", "serial_no", "channel"], as_dict=True
+		)
+		self.assertEqual(
+			(complaint.customer, complaint.serial_no, complaint.channel),
+			(self.mine, self.my_serial, "Portal"),
+		)
 		self.assertEqual(
 			frappe.db.get_value("File", {"attached_to_name": name}, ["is_private", "file_name"]),
 			(1, "noise.png"),
