@@ -31,3 +31,18 @@ def require_manager(message: str) -> None:
 	"""Refuse (403) unless the session user is an After Sales Manager; `message` is translated."""
 	if not is_manager():
 		frappe.throw(message, frappe.PermissionError)
+
+
+def grant(doctype: str, role: str, ptype: str, values: dict) -> bool:
+	"""Give `role` a level-0 Custom DocPerm on `doctype` with `ptype` and `values` set, unless it has
+	one; whether it was added. Frappe's add_permission first copies the doctype's standard rows into
+	Custom DocPerm (as the Role Permission Manager does), so every other role keeps what it had."""
+	from frappe.permissions import add_permission
+
+	if not frappe.db.exists("Role", role) or frappe.db.exists(
+		"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
+	):
+		return False
+	name = add_permission(doctype, role, 0, ptype)
+	frappe.db.set_value("Custom DocPerm", name, values, update_modified=False)
+	return True

@@ -12,6 +12,7 @@ from aftersales_module.policy.escalation import (
 )
 from aftersales_module.policy.repair import DEFAULT_DISCOUNT_APPROVAL_PERCENT
 from aftersales_module.policy.settings import DEFAULT_DAYS
+from aftersales_module.roles import grant
 from aftersales_module.setup.fixtures import removable_on_uninstall
 from aftersales_module.tasks import key_parts
 
@@ -77,20 +78,11 @@ APP_ROLES = (
 
 
 def grant_link_targets():
-	"""Let the app's roles select the masters they link to. Frappe's add_permission first copies the
-	doctype's standard permissions into Custom DocPerm (as the Role Permission Manager does), so every
-	other role keeps what it had."""
-	from frappe.permissions import add_permission
-
+	"""Let the app's roles select the masters they link to (a new Custom DocPerm reads by default:
+	records of people and money stay select only)."""
 	for doctype in LINK_TARGETS:
 		for role in APP_ROLES:
-			if frappe.db.exists("Role", role) and not frappe.db.exists(
-				"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
-			):
-				name = add_permission(doctype, role, 0, "select")
-				# a new Custom DocPerm reads by default
-				read = 0 if doctype in SELECT_ONLY else 1
-				frappe.db.set_value("Custom DocPerm", name, "read", read, update_modified=False)
+			grant(doctype, role, "select", {"read": 0 if doctype in SELECT_ONLY else 1})
 		frappe.clear_cache(doctype=doctype)
 
 

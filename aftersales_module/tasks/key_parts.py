@@ -25,7 +25,7 @@ from aftersales_module.aftersales_module.report.key_part_failure_trend.key_part_
 from aftersales_module.jobs import lost_transaction, retried, step
 from aftersales_module.mail import insert_notifications, site_language
 from aftersales_module.policy import key_parts as policy
-from aftersales_module.roles import MANAGER, require_manager
+from aftersales_module.roles import MANAGER, grant, require_manager
 
 NON_CONFORMANCE = "Non Conformance"
 QUALITY_MANAGER = "Quality Manager"
@@ -97,6 +97,12 @@ def insert_non_conformance(row, month: date, procedure: str, language: str) -> s
 			"aftersales_key_part_month": key,
 		}
 	)
+	return insert_unless_taken(doc)
+
+
+def insert_unless_taken(doc) -> str | None:
+	"""Insert `doc`; None when its unique key is taken (another worker made it first), with the
+	duplicate's message dropped: it is expected."""
 	messages = len(frappe.local.message_log)
 	frappe.db.savepoint(SAVEPOINT)
 	try:
@@ -105,7 +111,7 @@ def insert_non_conformance(row, month: date, procedure: str, language: str) -> s
 		if lost_transaction(error):
 			raise
 		frappe.db.rollback(save_point=SAVEPOINT)
-		del frappe.local.message_log[messages:]  # the duplicate is expected: no message for it
+		del frappe.local.message_log[messages:]
 		return None
 	frappe.db.release_savepoint(SAVEPOINT)
 	return doc.name
@@ -227,18 +233,7 @@ def insert_procedure(title: str, language: str) -> str | None:
 			],
 		}
 	)
-	messages = len(frappe.local.message_log)
-	frappe.db.savepoint(SAVEPOINT)
-	try:
-		doc.insert(ignore_permissions=True)
-	except (frappe.UniqueValidationError, frappe.DuplicateEntryError) as error:
-		if lost_transaction(error):
-			raise
-		frappe.db.rollback(save_point=SAVEPOINT)
-		del frappe.local.message_log[messages:]
-		return None
-	frappe.db.release_savepoint(SAVEPOINT)
-	return doc.name
+	return insert_unless_taken(doc)
 
 
 def after_migrate() -> None:
@@ -251,20 +246,10 @@ def after_migrate() -> None:
 
 def grant_quality_managers() -> None:
 	"""ERPNext lets only System Managers and Employees open a Non Conformance; the Quality Managers
-	the sweep notifies read and work it too. Frappe's add_permission first copies the standard rows
-	into Custom DocPerm, so the other roles keep what they had."""
-	from frappe.permissions import add_permission
-
-	if not frappe.db.exists("Role", QUALITY_MANAGER):
-		return
+	the sweep notifies read and work it too."""
 	for doctype, ptype, values in QUALITY_MANAGER_GRANTS:
-		if frappe.db.exists(
-			"Custom DocPerm", {"parent": doctype, "role": QUALITY_MANAGER, "permlevel": 0, "if_owner": 0}
-		):
-			continue
-		name = add_permission(doctype, QUALITY_MANAGER, 0, ptype)
-		frappe.db.set_value("Custom DocPerm", name, values, update_modified=False)
-		frappe.clear_cache(doctype=doctype)
+		if grant(doctype, QUALITY_MANAGER, ptype, values):
+			frappe.clear_cache(doctype=doctype)
 
 
 # What Quality Managers get: the Non Conformances they are told of, and picking the company and the
