@@ -17,6 +17,8 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import getdate, nowdate
 
+from aftersales_module.aftersales_module.doctype.complaint_record.complaint_record import portal_customers
+from aftersales_module.certificates import PRINT_FORMAT
 from aftersales_module.guard import app_write
 from aftersales_module.policy import portal as policy
 
@@ -27,13 +29,12 @@ REGISTRATION = "Warranty Registration"
 
 
 def customers_of(user: str | None = None) -> list[str]:
-	"""The customers a portal user speaks for (none for Guest)."""
+	"""The customers a portal user speaks for, as the permission hooks read them (none for Guest or
+	a desk user)."""
 	user = user or frappe.session.user
 	if user == "Guest":
 		return []
-	return frappe.get_all(
-		"Portal User", filters={"user": user, "parenttype": "Customer"}, pluck="parent", distinct=True
-	)
+	return portal_customers(user) or []
 
 
 def require_customers() -> list[str]:
@@ -337,4 +338,4 @@ def warranty_certificate(name: str) -> None:
 
 
 def certificate_format() -> str | None:
-	return "Warranty Certificate" if frappe.db.exists("Print Format", "Warranty Certificate") else None
+	return PRINT_FORMAT if frappe.db.exists("Print Format", PRINT_FORMAT) else None
