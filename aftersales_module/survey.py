@@ -177,18 +177,24 @@ def use_language(lang: str) -> None:
 
 
 # ---------------------------------------------------------------- sending (staff action)
-@frappe.whitelist(methods=["POST"])
-def send_survey_link(visit: str, via: str = EMAIL) -> dict:
-	"""Send the customer a survey link for the visit, by email or SMS; returns the send status and,
-	when it was not sent, why. A new link replaces the one sent before."""
+def unanswered_visit(visit: str):
+	"""The visit a link is made for: the user may write it, and nobody has answered it yet."""
 	doc = frappe.get_doc(DOCTYPE, visit)
 	doc.check_permission("write")
-	if via not in policy.SURVEY_VIA:
-		frappe.throw(_("Send the survey link by Email or SMS, not {0}").format(escape_html(str(via))))
 	if doc.status == policy.DONE:
 		frappe.throw(
 			_("Return Visit {0} is already answered; no survey link is needed").format(frappe.bold(doc.name))
 		)
+	return doc
+
+
+@frappe.whitelist(methods=["POST"])
+def send_survey_link(visit: str, via: str = EMAIL) -> dict:
+	"""Send the customer a survey link for the visit, by email or SMS; returns the send status and,
+	when it was not sent, why. A new link replaces the one sent before."""
+	doc = unanswered_visit(visit)
+	if via not in policy.SURVEY_VIA:
+		frappe.throw(_("Send the survey link by Email or SMS, not {0}").format(escape_html(str(via))))
 	return send(doc, via)
 
 
@@ -197,12 +203,7 @@ def survey_link(visit: str) -> dict:
 	"""A survey link for the customer to open on their own phone while staff are with them (shown
 	as a link or a QR code on site): the same one-use, expiring link as one sent by email, and it
 	replaces any link sent before."""
-	doc = frappe.get_doc(DOCTYPE, visit)
-	doc.check_permission("write")
-	if doc.status == policy.DONE:
-		frappe.throw(
-			_("Return Visit {0} is already answered; no survey link is needed").format(frappe.bold(doc.name))
-		)
+	doc = unanswered_visit(visit)
 	now = now_datetime()
 	link = Link(doc.name, policy.survey_expiry(now), policy.ON_SITE, frappe.generate_hash(length=32))
 	with app_write():
