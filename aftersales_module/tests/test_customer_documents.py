@@ -3,9 +3,11 @@ Service Voucher of a repair and the Exchange Form. Each prints to a PDF with wha
 escaped; the certificate's email is queued with its PDF, or recorded as not sent and why."""
 
 import json
-import socket
+import os
+import threading
 from contextlib import contextmanager
-from urllib.parse import urlparse
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import frappe
 from frappe.model.workflow import apply_workflow
@@ -75,23 +77,30 @@ def queued_for(registration: str) -> list[frappe._dict]:
 	)
 
 
+class QuietFiles(SimpleHTTPRequestHandler):
+	def log_message(self, *args):
+		pass
+
+
 @contextmanager
 def reachable_site_url():
-	"""wkhtmltopdf loads the print stylesheet from the site's URL. A bench site named like
-	`bench-sweeps.localhost` has no DNS entry (the browser resolves *.localhost, Qt does not):
-	while printing, reach the bench's web server as localhost, which serves /assets for any host."""
-	try:
-		socket.gethostbyname(urlparse(get_url()).hostname)
-		yield
-		return
-	except OSError:
-		pass
+	"""wkhtmltopdf loads the print stylesheet from the site's URL, which in production is the site's
+	web server. A test has none running (and a bench site named like `test_site` has no DNS entry):
+	while printing, the site's URL is a static file server over the bench's sites folder, on
+	loopback, which serves /assets as the web server would."""
+	server = ThreadingHTTPServer(
+		("127.0.0.1", 0), partial(QuietFiles, directory=os.path.abspath(frappe.get_site_path("..")))
+	)
+	thread = threading.Thread(target=server.serve_forever, daemon=True)
+	thread.start()
 	previous = frappe.local.conf.get("host_name")
-	frappe.local.conf.host_name = f"http://localhost:{frappe.local.conf.get('webserver_port') or 8000}"
+	frappe.local.conf.host_name = f"http://127.0.0.1:{server.server_address[1]}"
 	try:
 		yield
 	finally:
 		frappe.local.conf.host_name = previous
+		server.shutdown()
+		server.server_close()
 
 
 def pdf_of(doctype: str, name: str, print_format: str) -> bytes:
