@@ -327,6 +327,109 @@ class TestManagedFields(AfterSalesTestCase):
 		):
 			self.assertRefused(self.manager, "Warranty Registration", registration.name, values)
 
+	def test_recovery_accountability_survey_and_history_fields_only_the_app_sets(self):
+		"""The fields issues 17 and 18 added: who approved and booked a supplier claim, what a
+		reward or penalty was drafted from, a visit's survey link and channel, a registration's
+		certificate email, and a record's being historical."""
+		from aftersales_module.aftersales_module.doctype.supplier_warranty_claim.test_supplier_warranty_claim import (
+			make_supplier,
+		)
+		from aftersales_module.tests.utils import make_employee
+
+		accountant = make_user("as-mf-accounts@example.com", ["Accounts User"])
+		job = make_repair_job(service_class="Warranty", parts=[], labour=[{"activity": "Check", "hours": 1}])
+		claim = frappe.get_doc(
+			{
+				"doctype": "Supplier Warranty Claim",
+				"supplier": make_supplier("_AS Managed Fields Supplier"),
+				"company": TEST_COMPANY,
+				"items": [{"repair_job": job.name}],
+			}
+		).insert()
+		entry = frappe.get_doc(
+			{
+				"doctype": "Reward and Penalty Entry",
+				"employee": make_employee(make_user("as-mf-fined@example.com", ["Employee"])),
+				"rule": "Other",
+				"amount": 10,
+				"reason": "Late",
+			}
+		).insert()
+		visited = completed_job(self.technician)
+		visit = visits_of("Repair Job", visited.name)[0].name
+		complaint = make_complaint()
+		registration = frappe.get_doc(
+			{
+				"doctype": "Warranty Registration",
+				"company": TEST_COMPANY,
+				"customer": CUSTOMER,
+				"item_code": SERIAL_ITEM,
+				"start_date": add_days(nowdate(), -30),
+				"qty": 1,
+			}
+		).insert()
+		frappe.db.commit()
+		self.addCleanup(frappe.db.commit)
+		for doctype, name in (
+			("Supplier Warranty Claim", claim.name),
+			("Reward and Penalty Entry", entry.name),
+			("Repair Job", visited.name),
+			("Complaint Record", complaint.name),
+			("Warranty Registration", registration.name),
+			("Repair Job", job.name),
+		):
+			self.addCleanup(frappe.delete_doc, doctype, name, force=True)
+		self.addCleanup(frappe.db.delete, "Return Visit", {"repair_job": visited.name})
+
+		cases = (
+			(
+				"Supplier Warranty Claim",
+				claim.name,
+				(self.manager, self.user, self.gm, accountant),
+				(
+					{"status": "Approved"},
+					{"first_approver": self.manager},
+					{"second_approver": self.gm},
+					{"debit_note": "ACC-PINV-2026-99999"},
+					{"journal_entry": "ACC-JV-2026-99999"},
+					{"total_accepted": 99},
+					{"proposal_key": "x"},
+				),
+			),
+			(
+				"Reward and Penalty Entry",
+				entry.name,
+				(self.manager, self.user),
+				({"source_key": "x"}, {"approved_by": self.manager}, {"additional_salary": "HR-ADS-1"}),
+			),
+			(
+				"Return Visit",
+				visit,
+				(self.manager, self.staff),
+				(
+					{"survey_token_hash": "x"},
+					{"survey_sent_on": str(now_datetime())},
+					{"answer_channel": "Self-Service"},
+				),
+			),
+			(
+				"Complaint Record",
+				complaint.name,
+				(self.manager, self.user),
+				({"is_historical": 1}, {"imported_on": str(now_datetime())}),
+			),
+			(
+				"Warranty Registration",
+				registration.name,
+				(self.manager,),
+				({"certificate_email_status": "Queued"}, {"certificate_email_error": "x"}),
+			),
+		)
+		for doctype, name, users, changes in cases:
+			for user in users:
+				for values in changes:
+					self.assertRefused(user, doctype, name, values)
+
 	def test_an_exchange_is_submitted_only_through_its_approval_chain(self):
 		from frappe.client import submit
 
