@@ -39,14 +39,14 @@ def within_dates(query, column, filters: dict):
 	return query
 
 
-def filtered(query, table, filters: dict, date_field: str | None = None):
+def filtered(query, table, filters: dict, date_field: str | None = None, restrict: bool = True):
 	"""`query` limited to the report's company filter, its dates on `date_field` of `table`, and the
-	rows the session user may see."""
+	rows the session user may see (unless not `restrict`: totals that a sweep keeps for everyone)."""
 	if date_field:
 		query = within_dates(query, table[date_field], filters)
 	if filters.get("company"):
 		query = query.where(table.company == filters["company"])
-	return restricted(query, table)
+	return restricted(query, table) if restrict else query
 
 
 def permitted_values(

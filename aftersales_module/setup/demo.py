@@ -588,9 +588,10 @@ class Demo:
 	def backdate_job(self, job_name: str, done_at):
 		"""The demo tells of past days: the job was finished at `done_at`, and its return visits
 		fall due from then (they were planned from now when it completed, moments ago)."""
-		from aftersales_module.tasks import return_visits
+		from aftersales_module.tasks import return_visits, technician_totals
 
 		frappe.db.set_value("Repair Job", job_name, "completed_on", done_at, update_modified=False)
+		technician_totals.mark([done_at])  # Technician Performance reads that day afresh
 		visit = frappe.db.get_value("Repair Job", job_name, "contract_visit")
 		if visit:
 			frappe.db.set_value("Maintenance Contract Visit", visit, "completed_on", done_at)

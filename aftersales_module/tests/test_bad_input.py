@@ -142,6 +142,8 @@ ORDER = (
 	"Maintenance Contract Billing",
 	"Reminder Log",
 	"Return Visit",
+	"Technician Performance Day",
+	"Technician Performance Stale Day",
 	"Technician Daily Report",
 	"Supplier Warranty Claim",
 	"Reward and Penalty Entry",
@@ -149,7 +151,13 @@ ORDER = (
 )
 # Only the app's own code makes these (every field is app-managed): their records are made inside
 # app_write(), and a POST of them is refused (403) when its values are well-formed.
-APP_MADE = ("Maintenance Contract Billing", "Reminder Log", "Return Visit")
+APP_MADE = (
+	"Maintenance Contract Billing",
+	"Reminder Log",
+	"Return Visit",
+	"Technician Performance Day",
+	"Technician Performance Stale Day",
+)
 
 
 def base_payload(doctype: str, ctx) -> dict:
@@ -251,6 +259,10 @@ def base_payload(doctype: str, ctx) -> dict:
 			"channel": "Email",
 			"sent_to": "customer@example.com",
 		}
+	if doctype == "Technician Performance Day":
+		return {"day": today, "company": TEST_COMPANY, "technician": TECHNICIAN, "jobs": 1, "hours": 1.5}
+	if doctype == "Technician Performance Stale Day":  # named by its day: one far from others
+		return {"day": add_days(today, 5000 + int(frappe.generate_hash(length=4), 16) % 40000)}
 	if doctype == "Return Visit":
 		return {
 			"visit_kind": "Satisfaction Call",

@@ -186,6 +186,28 @@ MATRIX = {
 		PORTAL: (N, N, N, NA, NA),
 		VISIT_STAFF: (N, N, N, NA, NA),
 	},
+	"Technician Performance Day": {  # kept by the technician totals sweep
+		AS_MANAGER: (Y, N, N, NA, NA),
+		AS_USER: (N, N, N, NA, NA),
+		TECHNICIAN: (N, N, N, NA, NA),
+		STOCK_USER: (N, N, N, NA, NA),
+		ACCOUNTS_USER: (N, N, N, NA, NA),
+		REGIONAL: (N, N, N, NA, NA),
+		GENERAL: (N, N, N, NA, NA),
+		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
+	},
+	"Technician Performance Stale Day": {  # marked by saves, cleared by that sweep
+		AS_MANAGER: (Y, N, N, NA, NA),
+		AS_USER: (N, N, N, NA, NA),
+		TECHNICIAN: (N, N, N, NA, NA),
+		STOCK_USER: (N, N, N, NA, NA),
+		ACCOUNTS_USER: (N, N, N, NA, NA),
+		REGIONAL: (N, N, N, NA, NA),
+		GENERAL: (N, N, N, NA, NA),
+		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
+	},
 	"Return Visit": {  # made by the return-visit sweep
 		AS_MANAGER: (Y, N, Y, NA, NA),
 		AS_USER: (Y, N, Y, NA, NA),
@@ -338,6 +360,10 @@ def new_data(doctype: str, ctx, other: bool = False) -> dict:
 			"amount": 1200,
 			"status": "Pending",
 		}
+	if doctype == "Technician Performance Day":
+		return {"day": nowdate(), "company": TEST_COMPANY, "technician": USERS[TECHNICIAN], "jobs": 1}
+	if doctype == "Technician Performance Stale Day":  # named by its day: one far from others
+		return {"day": add_days(nowdate(), 5000 + int(frappe.generate_hash(length=4), 16) % 40000)}
 	if doctype == "Reminder Log":
 		return {
 			"kind": "Warranty Ending",
@@ -409,6 +435,10 @@ def change(doc) -> dict:
 		return {"amount": doc.amount}
 	if doc.doctype == "Reminder Log":
 		return {"channel": unique("Email")}
+	if doc.doctype == "Technician Performance Day":  # every field is the sweep's: sent back unchanged
+		return {"jobs": doc.jobs}
+	if doc.doctype == "Technician Performance Stale Day":
+		return {"day": doc.day}
 	if doc.doctype == "Return Visit":
 		return {"suggestions": unique("Call back")}
 	if doc.doctype == "Technician Daily Report":
@@ -517,7 +547,13 @@ class TestRoleMatrix(AfterSalesTestCase):
 		with app_write():  # as the app's sweeps make them
 			app_made = {
 				doctype: rest_create(doctype, new_data(doctype, cls)).name
-				for doctype in ("Maintenance Contract Billing", "Reminder Log", "Return Visit")
+				for doctype in (
+					"Maintenance Contract Billing",
+					"Reminder Log",
+					"Return Visit",
+					"Technician Performance Day",
+					"Technician Performance Stale Day",
+				)
 			}
 		return {
 			"Complaint Record": {

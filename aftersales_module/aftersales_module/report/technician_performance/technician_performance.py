@@ -4,22 +4,39 @@
 """Each technician's month (001/1 assessment; 001/3 §19 ratings feed monthly performance): jobs
 completed, hours reported, first-time fixes and their rate, repeat repairs (another job on the same
 serial number opened within 30 days of completion), complaints attributed to the technician, and
-the average return-visit rating per item (Excellent 4 … Poor 1). Every figure is one SQL
-aggregate grouped by technician and month; the rows are joined in Python."""
+the average return-visit rating per item (Excellent 4 … Poor 1).
 
-from collections import defaultdict
+Every figure is one SQL aggregate grouped by technician and period. A year of a large department is a
+million jobs and three million visits, so the report reads the day totals that the hourly sweep keeps
+(tasks/technician_totals.py) and reads from the documents only the days changed since (stale days)
+or all of them until the totals are first built, and for a user whom User Permissions restrict to
+customers (the totals keep no customer). The same queries, grouped by day, build the totals."""
+
+from datetime import date
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Avg, Count, Date, DateFormat, Sum
+from frappe.query_builder.functions import Count, Date, DateFormat, Sum
+from frappe.utils import getdate
 from pypika.terms import Interval
 
 from aftersales_module.policy import daily_report as report_policy
+from aftersales_module.policy import performance as policy
 from aftersales_module.policy import visits as visit_policy
-from aftersales_module.reports import date_range, filtered, with_user_names, within_dates
+from aftersales_module.reports import (
+	date_range,
+	filtered,
+	permitted_values,
+	restricted,
+	with_user_names,
+	within_dates,
+)
 
 REPEAT_WINDOW_DAYS = 30
+TOTALS = "Technician Performance Day"
+STALE = "Technician Performance Stale Day"
+BUILT = "aftersales_technician_totals_built"  # a DefaultValue, set once the totals are built
 RATING_LABELS = {
 	"rating_attitude": "Service Attitude",
 	"rating_skill": "Technical Skill",
@@ -77,33 +94,105 @@ def columns() -> list[dict]:
 
 
 def data(filters) -> list[dict]:
-	rows = defaultdict(dict)
-	for source in (completed_jobs, repeat_repairs, reported_hours, complaints, ratings):
-		for row in source(filters):
-			rows[(row.pop("technician"), row.pop("month"))].update(row)
+	totals = {}
+	for key, values in figures(filters):
+		policy.add_up(totals, key, values)
 	out = []
 	for (technician, month), values in sorted(
-		rows.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")
+		totals.items(), key=lambda item: (item[0][0] or "", item[0][1] or "")
 	):
 		if not technician:
 			continue
-		row = {
-			"technician": technician,
-			"month": month,
-			"jobs": 0,
-			"hours": 0.0,
-			"first_time_fixes": 0,
-			"repeat_repairs": 0,
-			"complaints": 0,
-			"visits": 0,
-			**values,
-		}
+		row = {"technician": technician, "month": month, **{f: values[f] for f in policy.COUNTS}}
+		row.update(policy.averages(values))
 		row["first_time_fix_rate"] = report_policy.first_time_fix_rate(row["jobs"], row["first_time_fixes"])
 		out.append(row)
 	return out
 
 
-def job_query(filters):
+def figures(filters):
+	"""(technician, month) and the figures to add up, from the day totals where they are current and
+	from the documents elsewhere."""
+	plan = totals_plan(filters)
+	if plan is None:
+		yield from by_period(filters)
+		return
+	yield from plan.rows
+	for first, last in plan.stale_runs:
+		yield from by_period(frappe._dict(filters, from_date=first, to_date=last))
+
+
+def totals_plan(filters) -> frappe._dict | None:
+	"""How the report reads `filters`: the month rows from the totals (`rows`) and the runs of stale
+	days to read from the documents (`stale_runs`); None when it reads everything from the documents
+	(totals not built, the user restricted to customers, or too many stale runs)."""
+	if not built() or permitted_values("Customer", "Repair Job") is not None:
+		return None
+	stale = stale_days(filters)
+	runs = policy.day_runs(stale)
+	if len(runs) > policy.MAX_STALE_RUNS:
+		return None
+	return frappe._dict(rows=list(month_rows(filters, stale)), stale_runs=runs)
+
+
+def built() -> bool:
+	"""Whether the totals have been built, read from the table in the report's own snapshot (not
+	Frappe's cached defaults, which could say built while a rebuild has emptied the totals)."""
+	return bool(
+		frappe.db.sql(
+			"select defvalue from `tabDefaultValue` where parent = '__default' and defkey = %s", BUILT
+		)
+	)
+
+
+def stale_days(filters) -> list[date]:
+	stale = frappe.qb.DocType(STALE)
+	query = within_dates(frappe.qb.from_(stale).select(stale.day), stale.day, filters)
+	return [getdate(day) for (day,) in query.run()]
+
+
+def month_rows(filters, stale: list[date]):
+	day = frappe.qb.DocType(TOTALS)
+	month = DateFormat(day.day, "%Y-%m")
+	query = (
+		frappe.qb.from_(day)
+		.select(
+			day.technician, month.as_("month"), *(Sum(day[field]).as_(field) for field in policy.ADDITIVE)
+		)
+		.groupby(day.technician, month)
+	)
+	query = within_dates(query, day.day, filters)
+	if filters.get("company"):
+		query = query.where(day.company == filters.company)
+	if filters.get("technician"):
+		query = query.where(day.technician == filters.technician)
+	if stale:
+		query = query.where(day.day.notin(stale))
+	for row in restricted(query, day, ("company",)).run(as_dict=True):
+		yield (row.pop("technician"), row.pop("month")), row
+
+
+def by_period(filters, by_day: bool = False, restrict: bool = True):
+	"""Every figure from the documents, keyed (technician, month), or (technician, company, day)
+	`by_day` for the totals (then without the session user's restrictions: the sweep's rows serve
+	every user, and the report restricts them by company)."""
+	for source in (completed_jobs, repeat_repairs, reported_hours, complaints, ratings):
+		for row in source(filters, by_day, restrict):
+			period = row.pop("period")
+			technician = row.pop("technician")
+			key = (technician, row.pop("company"), period) if by_day else (technician, period)
+			yield key, row
+
+
+def grouped(query, technician, company, period, by_day: bool):
+	"""`query` grouped by technician and month, or by technician, company and day."""
+	query = query.select(technician.as_("technician"), period.as_("period"))
+	if by_day:
+		return query.select(company.as_("company")).groupby(technician, company, period)
+	return query.groupby(technician, period)
+
+
+def job_query(filters, restrict: bool):
 	job = frappe.qb.DocType("Repair Job")
 	tech = frappe.qb.DocType("Repair Job Technician")
 	query = (
@@ -114,28 +203,24 @@ def job_query(filters):
 	)
 	if filters.get("technician"):
 		query = query.where(tech.user == filters.technician)
-	return filtered(query, job, filters, "completed_on"), job, tech
+	return filtered(query, job, filters, "completed_on", restrict), job, tech
 
 
-def completed_jobs(filters):
-	query, job, tech = job_query(filters)
-	month = DateFormat(job.completed_on, "%Y-%m")
-	return (
-		query.select(
-			tech.user.as_("technician"),
-			month.as_("month"),
-			Count(job.name).distinct().as_("jobs"),
-			Sum(job.first_time_fix).as_("first_time_fixes"),
-		).groupby(tech.user, month)
-	).run(as_dict=True)
+def completed_jobs(filters, by_day=False, restrict=True):
+	query, job, tech = job_query(filters, restrict)
+	period = Date(job.completed_on) if by_day else DateFormat(job.completed_on, "%Y-%m")
+	query = query.select(
+		Count(job.name).distinct().as_("jobs"), Sum(job.first_time_fix).as_("first_time_fixes")
+	)
+	return grouped(query, tech.user, job.company, period, by_day).run(as_dict=True)
 
 
-def repeat_repairs(filters):
+def repeat_repairs(filters, by_day=False, restrict=True):
 	"""Jobs followed by another job on the same serial number opened within 30 days of completion."""
-	query, job, tech = job_query(filters)
+	query, job, tech = job_query(filters, restrict)
 	later = frappe.qb.DocType("Repair Job").as_("later")
-	month = DateFormat(job.completed_on, "%Y-%m")
-	return (
+	period = Date(job.completed_on) if by_day else DateFormat(job.completed_on, "%Y-%m")
+	query = (
 		query.join(later)
 		.on(
 			(later.serial_no == job.serial_no)
@@ -145,55 +230,45 @@ def repeat_repairs(filters):
 			& (later.creation > job.completed_on)
 		)
 		.where(job.serial_no.isnotnull() & (job.serial_no != ""))
-		.select(
-			tech.user.as_("technician"),
-			month.as_("month"),
-			Count(job.name).distinct().as_("repeat_repairs"),
-		)
-		.groupby(tech.user, month)
-	).run(as_dict=True)
+		.select(Count(job.name).distinct().as_("repeat_repairs"))
+	)
+	return grouped(query, tech.user, job.company, period, by_day).run(as_dict=True)
 
 
-def reported_hours(filters):
+def reported_hours(filters, by_day=False, restrict=True):
 	"""Hours (work and travel) in submitted or approved daily reports."""
 	report = frappe.qb.DocType("Technician Daily Report")
 	line = frappe.qb.DocType("Technician Daily Report Line")
-	month = DateFormat(report.report_date, "%Y-%m")
+	period = report.report_date if by_day else DateFormat(report.report_date, "%Y-%m")
 	query = (
 		frappe.qb.from_(line)
 		.join(report)
 		.on((report.name == line.parent) & (line.parenttype == "Technician Daily Report"))
 		.where(report.docstatus == 1)
-		.select(
-			report.technician.as_("technician"),
-			month.as_("month"),
-			Sum(line.hours + line.travel_hours).as_("hours"),
-		)
-		.groupby(report.technician, month)
+		.select(Sum(line.hours + line.travel_hours).as_("hours"))
 	)
 	if filters.get("technician"):
 		query = query.where(report.technician == filters.technician)
-	return filtered(query, report, filters, "report_date").run(as_dict=True)
+	query = filtered(query, report, filters, "report_date", restrict)
+	return grouped(query, report.technician, report.company, period, by_day).run(as_dict=True)
 
 
-def complaints(filters):
+def complaints(filters, by_day=False, restrict=True):
 	"""Complaints whose responsible employee is the technician's employee record."""
 	complaint = frappe.qb.DocType("Complaint Record")
 	employee = frappe.qb.DocType("Employee")
-	month = DateFormat(complaint.registered_on, "%Y-%m")
+	period = Date(complaint.registered_on) if by_day else DateFormat(complaint.registered_on, "%Y-%m")
 	query = (
 		frappe.qb.from_(complaint)
 		.join(employee)
 		.on(employee.name == complaint.responsible_employee)
 		.where(employee.user_id.isnotnull())
-		.select(
-			employee.user_id.as_("technician"), month.as_("month"), Count(complaint.name).as_("complaints")
-		)
-		.groupby(employee.user_id, month)
+		.select(Count(complaint.name).as_("complaints"))
 	)
 	if filters.get("technician"):
 		query = query.where(employee.user_id == filters.technician)
-	return filtered(query, complaint, filters, "registered_on").run(as_dict=True)
+	query = filtered(query, complaint, filters, "registered_on", restrict)
+	return grouped(query, employee.user_id, complaint.company, period, by_day).run(as_dict=True)
 
 
 def score(column):
@@ -203,23 +278,29 @@ def score(column):
 	return case.else_(None)
 
 
-def ratings(filters):
-	"""Average score per item of the done return visits of the technician's jobs, by service month."""
+def ratings(filters, by_day=False, restrict=True):
+	"""The scores of the done return visits of the technician's jobs, by service date: per item their
+	sum and how many were given, so that months add up from days."""
 	visit = frappe.qb.DocType("Return Visit")
-	month = DateFormat(visit.service_date, "%Y-%m")
+	period = visit.service_date if by_day else DateFormat(visit.service_date, "%Y-%m")
+	scores = []
+	for field in RATING_LABELS:
+		scores += [
+			Sum(score(visit[field])).as_(f"{field}_sum"),
+			Count(score(visit[field])).as_(f"{field}_count"),
+		]
 	query = (
 		frappe.qb.from_(visit)
 		.where((visit.status == visit_policy.DONE) & visit.technician.isnotnull())
 		.select(
-			visit.technician.as_("technician"),
-			month.as_("month"),
 			Count(visit.name).as_("visits"),
-			*(Avg(score(visit[field])).as_(field) for field in RATING_LABELS),
-			Avg(visit.average_rating).as_("average_rating"),
+			*scores,
+			Sum(visit.average_rating).as_("average_rating_sum"),
+			Count(visit.average_rating).as_("average_rating_count"),
 		)
-		.groupby(visit.technician, month)
 	)
 	if filters.get("technician"):
 		query = query.where(visit.technician == filters.technician)
 	query = within_dates(query, visit.service_date, filters)
-	return filtered(query, visit, filters).run(as_dict=True)
+	query = filtered(query, visit, filters, restrict=restrict)
+	return grouped(query, visit.technician, visit.company, period, by_day).run(as_dict=True)
