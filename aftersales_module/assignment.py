@@ -13,6 +13,7 @@ escaped before it is rendered, and the notification's subject is built from esca
 Frappe, no email goes with the notification: the assignee sees it in the desk (and a site with no
 outgoing email loses nothing)."""
 
+import ast
 import json
 from collections import defaultdict
 from html import escape
@@ -90,16 +91,44 @@ def open_todos(doctype: str, users: list[str]) -> dict[str, int]:
 	return counts
 
 
-def condition_holds(rule, fieldname: str, row: dict) -> bool:
+def condition_holds(rule, fieldname: str, row: dict, cache: dict | None = None) -> bool:
 	"""Frappe's rule.safe_eval: an empty condition holds for assign (none set means every document)
-	only where Frappe's own apply_assign treats it so; a failing condition does not hold."""
+	only where Frappe's own apply_assign treats it so; a failing condition does not hold.
+
+	With `cache` (one batch's), the condition is evaluated by Frappe's safe_eval once per distinct
+	set of values of the names it reads: the documents of a batch share a few statuses and kinds,
+	and within one batch nothing the condition could read changes (the batch writes afterwards)."""
 	condition = rule.get(fieldname)
 	if not condition:
 		return fieldname == "assign_condition"
+	key = None
+	if cache is not None:
+		names = condition_names(condition)
+		if names is not None:
+			key = (rule.name, fieldname, *(row.get(name) for name in names))
+			try:
+				return cache[key]
+			except KeyError:
+				pass
+			except TypeError:  # a value that cannot be a key: evaluate every time
+				key = None
 	try:
-		return bool(frappe.safe_eval(condition, None, row))
+		holds = bool(frappe.safe_eval(condition, None, row))
 	except Exception:
-		return False
+		holds = False
+	if key is not None:
+		cache[key] = holds
+	return holds
+
+
+def condition_names(condition: str) -> tuple[str, ...] | None:
+	"""The names a condition reads (fields of the document, or globals such as `frappe`); None
+	when it does not parse (safe_eval then refuses it every time)."""
+	try:
+		tree = ast.parse(condition.strip(), mode="eval")
+	except SyntaxError:
+		return None
+	return tuple(sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}))
 
 
 def template_fields(source: str) -> set[str] | None:
@@ -133,12 +162,12 @@ def assign_in_bulk(doctype: str, names: list[str]) -> dict[str, str]:
 	templates = {rule.name: frappe.get_jenv().from_string(rule.description or "") for rule in rules}
 	# the fields a description shows are escaped for it; the others it never reads
 	shown = {rule.name: template_fields(rule.description or "") for rule in rules}
-	assigned, todos, per_frappe = {}, [], []
+	assigned, todos, per_frappe, evaluated = {}, [], [], {}
 	for row in rows:
 		if json.loads(row.get("_assign") or "[]"):
 			continue  # Frappe applies a rule only to a document nobody holds
 		for rule in rules:
-			if not condition_holds(rule, "assign_condition", row):
+			if not condition_holds(rule, "assign_condition", row, evaluated):
 				continue
 			if rule.rule not in (ROUND_ROBIN, LOAD_BALANCING):
 				per_frappe.append(row.name)

@@ -120,7 +120,7 @@ def run(args):
 	print(
 		timing.breakdown(
 			"assign_in_bulk",
-			"per visit the rule's condition (compiled once), its description rendered by Jinja (a new "
+			"the rule's condition once per distinct value of the fields it reads, per visit its description rendered by Jinja (a new "
 			"context each), the fields it shows escaped, the notification's subject",
 		)
 	)

@@ -243,6 +243,54 @@ class TestNewcomer(AfterSalesTestCase):
 			assignment.assign_in_bulk("Return Visit", in_bulk), {}, "held visits stay as they are"
 		)
 
+	def test_bulk_assignment_evaluates_a_condition_once_per_distinct_value(self):
+		"""A rule's condition decides per visit as Frappe's safe_eval does, though it is evaluated
+		once per distinct value of the fields it reads."""
+		rule = "Return Visit Round Robin"
+		return_visits.sync_assignment_users()
+		condition = frappe.db.get_value("Assignment Rule", rule, "assign_condition")
+		frappe.db.set_value(
+			"Assignment Rule",
+			rule,
+			"assign_condition",
+			'status == "Open" and visit_kind == "Satisfaction Call"',
+		)
+		frappe.clear_document_cache("Assignment Rule", rule)
+		self.assertEqual(
+			assignment.condition_names('status == "Open" and visit_kind == "Satisfaction Call"'),
+			("status", "visit_kind"),
+		)
+		names = []
+		for _ in range(3):
+			job = completed_job(TECHNICIAN)
+			names += frappe.get_all("Return Visit", filters={"repair_job": job.name}, pluck="name")
+		frappe.db.delete("ToDo", {"reference_type": "Return Visit", "reference_name": ("in", names)})
+		frappe.db.set_value("Return Visit", {"name": ("in", names)}, "_assign", None)
+		kinds = dict(
+			frappe.get_all(
+				"Return Visit", filters={"name": ("in", names)}, fields=["name", "visit_kind"], as_list=True
+			)
+		)
+		self.assertGreater(len(set(kinds.values())), 1, "visits of several kinds")
+		evaluated = []
+		real = frappe.safe_eval
+
+		def counting(code, eval_globals=None, eval_locals=None):
+			evaluated.append(code)
+			return real(code, eval_globals, eval_locals)
+
+		frappe.safe_eval = counting
+		try:
+			assigned = assignment.assign_in_bulk("Return Visit", sorted(names))
+		finally:
+			frappe.safe_eval = real
+			frappe.db.set_value("Assignment Rule", rule, "assign_condition", condition)
+			frappe.clear_document_cache("Assignment Rule", rule)
+		self.assertEqual(
+			sorted(assigned), sorted(n for n, kind in kinds.items() if kind == "Satisfaction Call")
+		)
+		self.assertEqual(len(evaluated), len(set(kinds.values())), "once per kind, not once per visit")
+
 	# ------------------------------------------------------------ the smaller things
 	def test_a_technician_posts_a_daily_report_without_naming_themselves(self):
 		frappe.set_user(TECHNICIAN)
