@@ -13,6 +13,7 @@ from collections import defaultdict
 import frappe
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, flt, get_datetime, getdate, now_datetime, nowdate
+from pypika.terms import LiteralValue
 
 from aftersales_module.bulk import insert_rows, inserted_names, reserve_names, standard_values
 from aftersales_module.policy import daily_report as policy
@@ -21,7 +22,6 @@ from aftersales_module.settings import get_settings
 DOCTYPE = "Technician Daily Report"
 LINE_DOCTYPE = "Technician Daily Report Line"
 SERIES = "TDR-.YYYY.-.#####"
-CHUNK = 1000
 
 
 def draft_today():
@@ -36,9 +36,19 @@ def draft_yesterday():
 def jobs_on_day(day, technicians: list[str] | None = None) -> dict[str, list[frappe._dict]]:
 	"""The jobs of `day` per technician (user), with what a report line needs. One query for the
 	jobs (by appointment or completion in the day, both index-friendly ranges) with their labour
-	hours, one for their parts."""
+	hours and parts, each read by the job's own index lookup."""
 	day = getdate(day)
 	start, end = get_datetime(day), get_datetime(add_days(day, 1))
+	# what each job used, by its own index lookup in the same statement: "item × net qty" a line
+	# each, the quantity as a double so that 2.000000000 reads 2 and 1.500000000 reads 1.5
+	parts = LiteralValue(
+		"""(select group_concat(concat(`part`.`item_code`, ' × ',
+				cast(`part`.`issued_qty` - `part`.`returned_qty` as double))
+			order by `part`.`idx` separator '\n')
+		from `tabRepair Job Part` `part`
+		where `part`.`parent` = `tabRepair Job`.`name` and `part`.`parenttype` = 'Repair Job'
+			and `part`.`issued_qty` - `part`.`returned_qty` > 0)"""
+	)
 	job = frappe.qb.DocType("Repair Job")
 	row = frappe.qb.DocType("Repair Job Technician")
 	labour = frappe.qb.DocType("Repair Job Labour")
@@ -63,6 +73,7 @@ def jobs_on_day(day, technicians: list[str] | None = None) -> dict[str, list[fra
 			job.carry_in_receipt_no,
 			job.first_time_fix,
 			hours.as_("labour_hours"),
+			parts.as_("parts_used"),
 		)
 		.where(
 			((job.appointment >= start) & (job.appointment < end))
@@ -75,35 +86,11 @@ def jobs_on_day(day, technicians: list[str] | None = None) -> dict[str, list[fra
 		if not technicians:
 			return {}
 		query = query.where(row.user.isin(technicians))
-	rows = query.run(as_dict=True)
-	parts = parts_used(sorted({r.name for r in rows}))
 	by_technician = defaultdict(list)
-	for r in rows:
+	for r in query.run(as_dict=True):
 		r.labour_hours = flt(r.labour_hours)
-		r.parts_used = parts.get(r.name)
 		by_technician[r.user].append(r)
 	return by_technician
-
-
-# The parts are read by the day's job names in chunks, as plain parameterised SQL: the query
-# builder renders every name of an IN list as a term of its own, which at 20,000 jobs costs more
-# than the database does.
-
-
-def parts_used(names: list[str]) -> dict[str, str]:
-	"""What each job used: item and net quantity issued, one line each."""
-	out = defaultdict(list)
-	for i in range(0, len(names), CHUNK):
-		rows = frappe.db.sql(
-			"""select `parent`, `item_code`, `issued_qty`, `returned_qty` from `tabRepair Job Part`
-			where `parenttype` = 'Repair Job' and `parent` in %(names)s order by `parent`, `idx`""",
-			{"names": names[i : i + CHUNK]},
-		)
-		for parent, item_code, issued, returned in rows:
-			qty = flt(issued) - flt(returned)
-			if qty > 0:
-				out[parent].append(f"{item_code} × {qty:g}")
-	return {parent: "\n".join(items) for parent, items in out.items()}
 
 
 def lines_for(jobs: list[frappe._dict], day, already: set[str] = frozenset()) -> list[tuple]:

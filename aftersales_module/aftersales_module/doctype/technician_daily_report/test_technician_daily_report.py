@@ -116,6 +116,16 @@ class TestTechnicianDailyReport(AfterSalesTestCase):
 		self.assertEqual(frappe.db.count(DOCTYPE, {"technician": self.tech, "report_date": self.day}), 1)
 		self.assertEqual(len(self.report_of(self.tech).lines), 3)
 
+	def test_a_line_says_what_parts_its_job_used_net_of_returns(self):
+		part = frappe.get_all(
+			"Repair Job Part", filters={"parent": self.job_a}, fields=["name", "item_code"], limit=1
+		)[0]
+		# the quantities the parts entries leave on the job's row (issued 2, half of one returned)
+		frappe.db.set_value("Repair Job Part", part.name, {"issued_qty": 2, "returned_qty": 0.5})
+		lines = {row.repair_job: row for row in self.drafted(self.tech).lines}
+		self.assertEqual(lines[self.job_a].parts_used, f"{part.item_code} × 1.5")
+		self.assertFalse(lines[self.job_b].parts_used, "nothing issued, nothing listed")
+
 	def test_draft_my_report_adds_the_jobs_a_draft_lacks(self):
 		report = self.drafted(self.tech) or self.report_of(self.tech)
 		report.lines = [row for row in report.lines if row.repair_job != self.job_b]
