@@ -9,7 +9,9 @@ Jobs (a technician row each, 1.2 parts rows on average), their 3,000,000 Return 
 Maintenance Contracts with 320,000 planned visits, the technicians' 79,000 daily reports (one line per job),
 10,000 Product Exchanges, and 10 supervisors with 200 technicians as Employees. They are spread over the
 13 months before the day of the fill (the contracts over three years) with the statuses, types,
-severities and ratings of a working service department. The rows are written by set-based
+severities and ratings of a working service department. Reward and penalty entries, supplier warranty
+claims, key parts (with their BOMs and warranty registrations) and Non Conformances are not filled:
+the reports and cards on them run on what the site holds. The rows are written by set-based
 INSERT … SELECT from MariaDB's sequence engine (seq_1_to_N) in committed chunks, which takes some
 minutes, so unlike the other benchmarks they STAY on the site: a later run fills only what is missing.
 Every row it writes has a name starting with BRPT- (Employees too), and it writes and deletes
@@ -68,9 +70,11 @@ REPORTS = (
 	"Complaint Statistics",
 	"Concealment Audit",
 	"Exchange Ledger",
+	"Key Part Failure Trend",
 	"Parts to Issue",
 	"Renewal Rate",
 	"Return Visit Coverage",
+	"Reward and Penalty Summary",
 	"Supervisor Daily Summary",
 	"Technician Performance",
 	"Warranty Cost",
@@ -703,8 +707,9 @@ def timed(function):
 
 def report_filters(report: str, context) -> dict:
 	"""The filters the report's .js sets by default (aftersales_reports.bundle.js: the company, and
-	for `months` the range up to today)."""
-	from frappe.utils import add_months
+	for `months` the range up to today; Key Part Failure Trend and Reward and Penalty Summary set
+	their own dates: the last 12 whole months, this one included, and this year)."""
+	from frappe.utils import add_months, get_first_day
 
 	months = {
 		"Complaint Aging": 12,
@@ -721,7 +726,15 @@ def report_filters(report: str, context) -> dict:
 	filters.update(
 		{
 			"Complaint Statistics": {"group_by": "Category"},
+			"Key Part Failure Trend": {
+				"from_date": get_first_day(add_months(context.today, -11)),
+				"to_date": context.today,
+			},
 			"Renewal Rate": {"group_by": "Month"},
+			"Reward and Penalty Summary": {
+				"from_date": f"{context.today.year}-01-01",
+				"to_date": f"{context.today.year}-12-31",
+			},
 			"Warranty Cost": {"group_by": "Repair Job"},
 			"Supervisor Daily Summary": {
 				"report_date": context.today,
@@ -853,7 +866,10 @@ def print_explains(results):
 	import frappe
 
 	sizes = table_sizes()
-	module_tables = {f"tab{t}" for t in OWN_TABLES} | {"tabGL Entry", "tabStock Entry", "tabDelivery Note"}
+	module_tables = {f"tab{t}" for t in OWN_TABLES} | {
+		*("tabGL Entry", "tabStock Entry", "tabDelivery Note", "tabWarranty Registration"),
+		*("tabReward and Penalty Entry", "tabSupplier Warranty Claim", "tabNon Conformance"),
+	}
 	whole_scans = []
 	print()
 	print("EXPLAIN of every query each report and card ran on the module's tables")
@@ -994,6 +1010,115 @@ def base_exchange_ledger(filters):
 	)
 
 
+def base_key_part_failure_trend(filters):
+	import frappe
+	from frappe.utils import add_days
+
+	from aftersales_module.aftersales_module.report.key_part_failure_trend.key_part_failure_trend import (
+		DONE,
+		VOID,
+	)
+	from aftersales_module.policy import key_parts as policy
+
+	months = policy.months_between(
+		frappe.utils.getdate(filters.from_date), frappe.utils.getdate(filters.to_date)
+	)
+	month_ends = [(policy.month_key(month), policy.month_end(month)) for month in months]
+	start, end = months[0], add_days(policy.month_end(months[-1]), 1)
+	thresholds = dict(
+		frappe.get_all(
+			"Item", filters={"is_key_part": 1}, fields=["name", "key_part_failure_threshold"], as_list=True
+		)
+	)
+	# every key part used on a completed job: the failures, and the products it has been used on
+	used = (
+		frappe.get_all(
+			"Repair Job",
+			filters=[
+				["Repair Job Part", "item_code", "in", list(thresholds)],
+				["Repair Job", "status", "in", DONE],
+			],
+			fields=[
+				"name",
+				"company",
+				"completed_on",
+				"`tabRepair Job`.item_code as product",
+				"`tabRepair Job Part`.item_code as part",
+				"`tabRepair Job Part`.issued_qty",
+				"`tabRepair Job Part`.returned_qty",
+			],
+		)
+		if thresholds
+		else []
+	)
+	failed = defaultdict(Counter)
+	jobs = defaultdict(set)
+	products = defaultdict(set)
+	for row in used:
+		if (row.issued_qty or 0) <= (row.returned_qty or 0):
+			continue
+		if row.product:
+			products[row.part].add(row.product)
+		if row.company == filters.company and row.completed_on and start <= row.completed_on.date() < end:
+			key = (row.company, row.completed_on.strftime("%Y-%m"), row.part)
+			failed[key]["failures"] += policy.failure_qty(row.issued_qty, row.returned_qty)
+			jobs[key].add(row.name)
+	# the products whose default, active, submitted BOM lists the part, at any level
+	boms = []
+	for child in ("BOM Item", "BOM Explosion Item") if thresholds else ():
+		boms += frappe.get_all(
+			"BOM",
+			filters=[
+				[child, "item_code", "in", list(thresholds)],
+				["BOM", "is_active", "=", 1],
+				["BOM", "is_default", "=", 1],
+				["BOM", "docstatus", "=", 1],
+			],
+			fields=["item", f"`tab{child}`.item_code as part"],
+		)
+	for row in boms:
+		products[row.part].add(row.item)
+	contained = defaultdict(set)
+	for part, items in products.items():
+		for product in items:
+			contained[product].add(part)
+	registrations = (
+		frappe.get_all(
+			"Warranty Registration",
+			filters={
+				"status": ("!=", VOID),
+				"company": filters.company,
+				"item_code": ("in", list(contained)),
+				"start_date": ("<=", month_ends[-1][1]),
+				"end_date": (">=", month_ends[0][1]),
+			},
+			fields=["company", "item_code", "qty", "start_date", "end_date"],
+		)
+		if contained
+		else []
+	)
+	units = Counter()
+	for reg in registrations:
+		for month, month_end in month_ends:
+			if reg.start_date and reg.end_date and reg.start_date <= month_end <= reg.end_date:
+				for part in contained[reg.item_code]:
+					units[(reg.company, month, part)] += reg.qty if (reg.qty or 0) > 0 else 1
+	totals = []
+	for key in set(failed) | set(units):
+		failures, in_field = float(failed[key]["failures"]), float(units[key])
+		rate = policy.failure_rate(failures, in_field)
+		totals.append(
+			(
+				*key,
+				round(failures, 2),
+				len(jobs[key]),
+				round(in_field, 2),
+				int(policy.over_threshold(rate, thresholds.get(key[2]))),
+			)
+		)
+	return len(thresholds) + len(used) + len(boms) + len(registrations), sorted(totals)
+
+
 def base_parts_to_issue(filters):
 	import frappe
 
@@ -1061,6 +1186,28 @@ def base_return_visit_coverage(filters):
 	return len(rows), [
 		(m, c["due"], c["Done"], c["Missed"], c["Open"], c["satisfied"]) for m, c in sorted(months.items())
 	]
+
+
+def base_reward_and_penalty_summary(filters):
+	import frappe
+
+	from aftersales_module.policy.accountability import FINE, REWARD
+
+	rows = frappe.get_all(
+		"Reward and Penalty Entry",
+		filters={"docstatus": 1, "company": filters.company, **date_filter("posting_date", filters)},
+		fields=["posting_date", "employee", "department", "kind", "amount"],
+	)
+	groups = defaultdict(Counter)
+	for row in rows:
+		group = groups[(row.posting_date.strftime("%Y-%m"), row.employee, row.department)]
+		group["fines"] += float(row.amount or 0) if row.kind == FINE else 0
+		group["rewards"] += float(row.amount or 0) if row.kind == REWARD else 0
+		group["count"] += 1
+	return len(rows), sorted(
+		(month, employee or "", department or "", round(g["fines"], 2), round(g["rewards"], 2), g["count"])
+		for (month, employee, department), g in groups.items()
+	)
 
 
 def base_supervisor_daily_summary(filters):
@@ -1280,9 +1427,11 @@ BASELINES = {
 	"Complaint Statistics": base_complaint_statistics,
 	"Concealment Audit": base_concealment_audit,
 	"Exchange Ledger": base_exchange_ledger,
+	"Key Part Failure Trend": base_key_part_failure_trend,
 	"Parts to Issue": base_parts_to_issue,
 	"Renewal Rate": base_renewal_rate,
 	"Return Visit Coverage": base_return_visit_coverage,
+	"Reward and Penalty Summary": base_reward_and_penalty_summary,
 	"Supervisor Daily Summary": base_supervisor_daily_summary,
 	"Technician Performance": base_technician_performance,
 	"Warranty Cost": base_warranty_cost,
@@ -1300,11 +1449,36 @@ REPORT_TOTALS = {
 		sum(bool(r["shipped"]) for r in rows),
 		sum(bool(r["received"]) for r in rows),
 	),
+	"Key Part Failure Trend": lambda rows: sorted(
+		(
+			r["company"],
+			r["month"],
+			r["item_code"],
+			round(float(r["failures"]), 2),
+			r["jobs"],
+			round(float(r["units_in_field"]), 2),
+			r["over_threshold"],
+		)
+		for r in rows
+	),
 	"Parts to Issue": lambda rows: (len(rows), float(sum(r["to_issue"] for r in rows))),
 	"Renewal Rate": lambda rows: [(r["value"], r["ending"], r["renewed"]) for r in rows],
 	"Return Visit Coverage": lambda rows: [
 		(r["month"], r["due"], r["visited"], r["missed"], r["open"], r["satisfied"]) for r in rows
 	],
+	# the report adds a total row (a list) after its rows
+	"Reward and Penalty Summary": lambda rows: sorted(
+		(
+			r["month"],
+			r["employee"] or "",
+			r["department"] or "",
+			round(r["fines"], 2),
+			round(r["rewards"], 2),
+			r["count"],
+		)
+		for r in rows
+		if isinstance(r, dict)
+	),
 	"Supervisor Daily Summary": lambda rows: (
 		len(rows),
 		sum(r["jobs"] for r in rows),
@@ -1380,13 +1554,45 @@ def card_coverage(context):
 	return len(rows), policy.rate(sum(1 for r in rows if r.status == policy.DONE), len(rows)) or 0
 
 
+def card_fines_awaiting_approval(context):
+	import frappe
+
+	from aftersales_module.policy.accountability import FINE
+
+	rows = frappe.get_all("Reward and Penalty Entry", filters={"docstatus": 0}, fields=["name", "kind"])
+	return len(rows), sum(1 for row in rows if row.kind == FINE)
+
+
+def card_key_parts_over_threshold(context):
+	import frappe
+
+	from aftersales_module.tasks.key_parts import NON_CONFORMANCE, OPEN
+
+	rows = frappe.get_all(NON_CONFORMANCE, filters={"status": OPEN}, fields=["name", "aftersales_key_part"])
+	return len(rows), sum(1 for row in rows if row.aftersales_key_part)
+
+
+def card_supplier_claims(context):
+	import frappe
+
+	from aftersales_module.policy.supplier_claims import CLAIMED
+
+	rows = frappe.get_all(
+		"Supplier Warranty Claim", filters={"docstatus": 1, "status": CLAIMED}, fields=["name", "status"]
+	)
+	return len(rows), len(rows)
+
+
 CARD_BASELINES = {
 	"Complaints Escalated Today": card_escalated_today,
 	"Contracts Expiring in 90 Days": card_expiring,
+	"Fines Awaiting Approval": card_fines_awaiting_approval,
+	"Key Parts Over Threshold": card_key_parts_over_threshold,
 	"Open Complaints": card_open_complaints,
 	"Overdue Complaints": lambda context: card_open_complaints(context, overdue=True),
 	"Overdue Contract Visits": card_overdue_visits,
 	"Return Visit Coverage": card_coverage,
+	"Supplier Claims Awaiting Answer": card_supplier_claims,
 }
 
 

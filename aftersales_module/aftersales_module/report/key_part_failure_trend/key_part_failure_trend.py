@@ -204,16 +204,19 @@ def failures(months: list[date], scope: Scope) -> list[frappe._dict]:
 	if scope.item_code:
 		values["item_code"] = scope.item_code
 		item_condition = " and part.item_code = %(item_code)s"
+	# from the few key parts to their part rows (by item code) to each row's job: STRAIGHT_JOIN
+	# keeps that order, so neither the jobs nor the part rows are read whole
 	return frappe.db.sql(
 		f"""
-		select job.company, date_format(job.completed_on, '%%Y-%%m') as month, part.item_code,
+		select straight_join job.company, date_format(job.completed_on, '%%Y-%%m') as month, part.item_code,
 			sum(greatest(coalesce(part.issued_qty, 0) - coalesce(part.returned_qty, 0), 0)) as failures,
 			count(distinct job.name) as jobs
-		from `tabRepair Job` job
+		from `tabItem` item
 		join `tabRepair Job Part` part
-			on part.parent = job.name and part.parenttype = 'Repair Job' and part.parentfield = 'parts'
-		join `tabItem` item on item.name = part.item_code and item.is_key_part = 1
-		where job.status in %(done)s and job.completed_on >= %(start)s and job.completed_on < %(end)s
+			on part.item_code = item.name and part.parenttype = 'Repair Job' and part.parentfield = 'parts'
+		join `tabRepair Job` job on job.name = part.parent
+		where item.is_key_part = 1 and job.status in %(done)s
+			and job.completed_on >= %(start)s and job.completed_on < %(end)s
 			and coalesce(part.issued_qty, 0) > coalesce(part.returned_qty, 0)
 			{item_condition}{scope.conditions("job", values, "job")}
 		group by job.company, month, part.item_code
@@ -268,13 +271,13 @@ def products_containing(key_parts: str) -> str:
 		where bom.is_active = 1 and bom.is_default = 1 and bom.docstatus = 1
 			and exploded.item_code in ({key_parts})
 		union
-		select used.item_code, used_on.item_code
-		from `tabRepair Job` used_on
+		select straight_join used.item_code, used_on.item_code
+		from ({key_parts}) key_part
 		join `tabRepair Job Part` used
-			on used.parent = used_on.name and used.parenttype = 'Repair Job' and used.parentfield = 'parts'
+			on used.item_code = key_part.name and used.parenttype = 'Repair Job' and used.parentfield = 'parts'
+		join `tabRepair Job` used_on on used_on.name = used.parent
 		where used_on.status in %(done)s and coalesce(used_on.item_code, '') != ''
 			and coalesce(used.issued_qty, 0) > coalesce(used.returned_qty, 0)
-			and used.item_code in ({key_parts})
 	"""
 
 
