@@ -407,7 +407,3 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Repair Job", ["posting_date", "service_class", "company"], index_name="posting_date_service_class"
 	)
-	# Key Part Failure Trend and its sweep: a key part's rows on jobs, by item code
-	frappe.db.add_index(
-		"Repair Job Part", ["item_code", "parenttype", "parent"], index_name="item_code_parent"
-	)
