@@ -68,20 +68,20 @@ doc_events = {
 		"on_update": [
 			"aftersales_module.tasks.return_visits.on_repair_job_update",
 			"aftersales_module.tasks.contracts.on_repair_job_update",
-			"aftersales_module.tasks.technician_totals.on_repair_job_update",
+			"aftersales_module.tasks.day_totals.on_repair_job_update",
 		],
-		"on_trash": "aftersales_module.tasks.technician_totals.on_repair_job_trash",
+		"on_trash": "aftersales_module.tasks.day_totals.on_repair_job_trash",
 		# maintenance contracts: covering contract, service class, price, SLA deadlines
 		"validate": "aftersales_module.contract_coverage.repair_job_validate",
 	},
 	# Technician Performance: a save that moves a day's figures marks the day stale
 	"Return Visit": {
-		"on_update": "aftersales_module.tasks.technician_totals.on_return_visit_update",
-		"on_trash": "aftersales_module.tasks.technician_totals.on_return_visit_trash",
+		"on_update": "aftersales_module.tasks.day_totals.on_return_visit_update",
+		"on_trash": "aftersales_module.tasks.day_totals.on_return_visit_trash",
 	},
 	"Technician Daily Report": {
-		"on_submit": "aftersales_module.tasks.technician_totals.on_daily_report_change",
-		"on_cancel": "aftersales_module.tasks.technician_totals.on_daily_report_change",
+		"on_submit": "aftersales_module.tasks.day_totals.on_daily_report_change",
+		"on_cancel": "aftersales_module.tasks.day_totals.on_daily_report_change",
 	},
 	"Employee": {"on_update": "aftersales_module.integrations.erpnext.employee.on_update"},
 	"Product Warranty Claim": {"validate": "aftersales_module.contract_coverage.warranty_claim_validate"},
@@ -93,9 +93,9 @@ doc_events = {
 			"aftersales_module.tasks.return_visits.on_complaint_update",
 			# a complaint closed with company fault: fines for the responsible employee and head
 			"aftersales_module.tasks.accountability.on_complaint_update",
-			"aftersales_module.tasks.technician_totals.on_complaint_update",
+			"aftersales_module.tasks.day_totals.on_complaint_update",
 		],
-		"on_trash": "aftersales_module.tasks.technician_totals.on_complaint_trash",
+		"on_trash": "aftersales_module.tasks.day_totals.on_complaint_trash",
 	},
 }
 
@@ -112,7 +112,7 @@ before_job = ["aftersales_module.jobs.before_job"]
 scheduler_events = {
 	"hourly_long": [
 		"aftersales_module.tasks.escalation.sweep",
-		"aftersales_module.tasks.technician_totals.refresh",
+		"aftersales_module.tasks.day_totals.refresh",
 	],
 	"daily": ["aftersales_module.tasks.warranty_expiry.mark_expired"],
 	"daily_long": [

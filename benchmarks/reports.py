@@ -98,7 +98,7 @@ def run(args):
 		if args.drop:
 			return
 	fill()
-	technician_totals(rebuild=args.refill)
+	day_totals(rebuild=args.refill)
 	context = frappe._dict(
 		today=frappe.utils.getdate(frappe.utils.nowdate()),
 		company=frappe.defaults.get_user_default("Company") or frappe.db.get_value("Company", {}, "name"),
@@ -116,26 +116,25 @@ def run(args):
 		print_explains(results)
 
 
-def technician_totals(rebuild: bool):
-	"""Technician Performance reads day totals that the hourly sweep keeps. The fill writes with SQL,
-	past the documents' events, so the totals are built here as the sweep's first run builds them
-	(timed), and then today is marked stale, as any save of today marks it: the timed report reads
-	today from the documents and the rest from the totals."""
+def day_totals(rebuild: bool):
+	"""Technician Performance, Return Visit Coverage and the complaint reports read day totals that the
+	hourly sweep keeps.
+	The fill writes with SQL, past the documents' events, so the totals are built here as the sweep's
+	first run builds them (timed), and then today is marked stale, as any save of today marks it:
+	the timed reports read today from the documents and the rest from the totals."""
 	import frappe
 
-	from aftersales_module.aftersales_module.report.technician_performance.technician_performance import (
-		built,
-	)
-	from aftersales_module.tasks import technician_totals as totals
+	from aftersales_module.day_totals import built, mark
+	from aftersales_module.tasks import day_totals as totals
 
 	if rebuild or not built():
 		written, seconds = timed(totals.build)
-		print(f"technician totals built (the sweep's first run): {written:,} day rows in {seconds:.1f} s")
-	totals.mark([frappe.utils.nowdate()])
+		print(f"day totals built (the sweep's first run): {written:,} day rows in {seconds:.1f} s")
+	mark([frappe.utils.nowdate()])
 	frappe.db.commit()
 	_none, seconds = timed(totals.refresh)
-	print(f"technician totals: one stale day added up again by the hourly sweep in {seconds:.2f} s")
-	totals.mark([frappe.utils.nowdate()])
+	print(f"day totals: one stale day added up again by the hourly sweep in {seconds:.2f} s")
+	mark([frappe.utils.nowdate()])
 	frappe.db.commit()
 
 
@@ -805,25 +804,28 @@ def time_card(card: str, context):
 
 
 def from_documents(context):
-	"""Technician Performance as it reads before its totals are built: every figure from the
-	documents (what it did before the totals existed)."""
+	"""The reports with day totals as they read before the totals are built: every figure from the
+	documents (what they did before the totals existed)."""
 	import frappe
 	from frappe.desk.query_report import run as run_report
 
-	from aftersales_module.aftersales_module.report.technician_performance.technician_performance import (
-		BUILT,
-	)
+	from aftersales_module.day_totals import set_built
 
-	filters = frappe._dict(report_filters("Technician Performance", context))
-	frappe.db.set_default(BUILT, None)
-	try:
-		_result, seconds = timed(
-			lambda: run_report("Technician Performance", filters=filters, ignore_prepared_report=True)
-		)
-	finally:
-		frappe.db.rollback()
-		frappe.clear_cache()
-	print(f"Technician Performance read from the documents instead of its totals: {seconds:.3f} s")
+	for report in (
+		"Complaint Aging",
+		"Complaint Statistics",
+		"Concealment Audit",
+		"Return Visit Coverage",
+		"Technician Performance",
+	):
+		filters = frappe._dict(report_filters(report, context))
+		set_built(None)
+		try:
+			_result, seconds = timed(lambda: run_report(report, filters=filters, ignore_prepared_report=True))
+		finally:
+			frappe.db.rollback()
+			frappe.clear_cache()
+		print(f"{report} read from the documents instead of its day totals: {seconds:.3f} s")
 
 
 def print_results(results):

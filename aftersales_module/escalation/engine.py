@@ -14,6 +14,7 @@ from frappe import _
 from frappe.utils import get_datetime, now_datetime
 from pypika.terms import ValueWrapper
 
+from aftersales_module import day_totals
 from aftersales_module.escalation.planning import LoadedPolicy, load_policy
 from aftersales_module.escalation.recipients import Recipients
 from aftersales_module.escalation.registry import Escalatable, config_of
@@ -41,6 +42,7 @@ def _select_due(
 		"_assign",
 		config.title_field,
 		*config.payload_fields,
+		*((config.totals_day_field,) if config.totals_day_field else ()),
 	}
 	handler = table[config.handler_field] if config.handler_field else ValueWrapper(None)
 	query = (
@@ -192,7 +194,13 @@ def mark_overdue(doctype: str, now: datetime | None = None) -> None:
 	)
 	if _has_history(doctype):
 		query = query.where(table.is_historical == 0)
-	names = query.for_update(skip_locked=True).run(pluck=True)
+	if config.totals_day_field:  # the reports' day totals read these days afresh
+		query = query.select(table[config.totals_day_field])
+		rows = query.for_update(skip_locked=True).run()
+		names = [name for name, _day in rows]
+		day_totals.mark({day for _name, day in rows})
+	else:
+		names = query.for_update(skip_locked=True).run(pluck=True)
 	for start in range(0, len(names), OVERDUE_CHUNK):
 		(
 			frappe.qb.update(table)

@@ -41,6 +41,9 @@ class Escalatable:
 	handler_field: str | None = "handler"
 	deadline_field: str | None = "deadline"
 	overdue_field: str | None = "is_overdue"
+	# the day a report's day totals count the document on, marked stale when the engine's bulk
+	# writes move a figure (overdue, a manual escalation); None where no totals count them
+	totals_day_field: str | None = None
 
 
 def escalatables() -> dict[str, Escalatable]:

@@ -16,6 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from aftersales_module import day_totals
 from aftersales_module.bulk import insert_rows, update_each
 from aftersales_module.escalation.notify import queue_webhook_delivery
 from aftersales_module.escalation.registry import Escalatable
@@ -42,6 +43,7 @@ class Batch:
 	notifications: list = field(default_factory=list)
 	digests: dict = field(default_factory=lambda: defaultdict(list))
 	assigned: dict = field(default_factory=dict)
+	days: set = field(default_factory=set)  # the escalated documents' days in the reports' totals
 
 	def __post_init__(self):
 		# Translated once per batch, not once per escalation.
@@ -63,6 +65,8 @@ class Batch:
 			)
 			if on
 		]
+		if self.config.totals_day_field:
+			self.days.add(row.get(self.config.totals_day_field))
 		# These rows are written with bulk SQL, which skips Frappe's sanitizing: escape what a
 		# user typed (the case's title, a manual reason, a policy's level label) here.
 		log_name = frappe.generate_hash(length=12)
@@ -111,6 +115,9 @@ class Batch:
 			"docstatus": 0,
 		}
 		self.write_logs(meta_values)
+		# an escalated case counts anew in the reports' day totals (Complaint Aging's escalated, the
+		# Concealment Audit's never escalated by hand): they read its day afresh
+		day_totals.mark(self.days)
 		self.write_todos(meta_values)
 		self.write_notifications(meta_values)
 		for name, users in self.assigned.items():

@@ -33,10 +33,10 @@ def day_runs(days: Iterable[date]) -> list[tuple[date, date]]:
 	return [(first, last) for first, last in runs]
 
 
-def add_up(into: dict, key, values: Mapping) -> None:
-	"""Add the figures of `values` (None counts as 0) to the totals kept under `key`."""
-	totals = into.setdefault(key, dict.fromkeys(ADDITIVE, 0))
-	for field in ADDITIVE:
+def add_up(into: dict, key, values: Mapping, figures: tuple[str, ...] = ADDITIVE) -> None:
+	"""Add the `figures` of `values` (None counts as 0) to the totals kept under `key`."""
+	totals = into.setdefault(key, dict.fromkeys(figures, 0))
+	for field in figures:
 		totals[field] += values.get(field) or 0
 
 

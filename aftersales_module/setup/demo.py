@@ -588,10 +588,21 @@ class Demo:
 	def backdate_job(self, job_name: str, done_at):
 		"""The demo tells of past days: the job was finished at `done_at`, and its return visits
 		fall due from then (they were planned from now when it completed, moments ago)."""
-		from aftersales_module.tasks import return_visits, technician_totals
+		from aftersales_module import day_totals
+		from aftersales_module.tasks import return_visits
 
 		frappe.db.set_value("Repair Job", job_name, "completed_on", done_at, update_modified=False)
-		technician_totals.mark([done_at])  # Technician Performance reads that day afresh
+		# the reports' day totals read these days afresh: the job's, and its visits' before and after
+		day_totals.mark(
+			[
+				done_at,
+				*frappe.get_all(
+					"Return Visit",
+					filters={"reference_doctype": "Repair Job", "reference_name": job_name},
+					pluck="due_date",
+				),
+			]
+		)
 		visit = frappe.db.get_value("Repair Job", job_name, "contract_visit")
 		if visit:
 			frappe.db.set_value("Maintenance Contract Visit", visit, "completed_on", done_at)

@@ -16,6 +16,7 @@ import frappe
 from frappe.query_builder.functions import Count, IfNull
 from frappe.utils import add_days, get_datetime, getdate, now_datetime, nowdate
 
+from aftersales_module import day_totals
 from aftersales_module.assignment import assign_in_bulk
 from aftersales_module.bulk import insert_rows, inserted_names, reserve_names, standard_values, update_rows
 from aftersales_module.escalation.planning import write_plans
@@ -208,6 +209,8 @@ def create_for_sources(doctype: str, names=None, since=None, today=None) -> list
 			)
 		)
 	inserted = insert_rows(DOCTYPE, fields, values, ignore_duplicates=True)
+	if inserted:  # Return Visit Coverage reads these due days afresh
+		day_totals.mark({value[fields.index("due_date")] for value in values})
 	created = inserted_names(DOCTYPE, names_taken, inserted)
 	mine = set(created)
 	write_plans(DOCTYPE, [row for row in born_missed if row["name"] in mine])
@@ -285,8 +288,12 @@ def mark_missed(today=None) -> tuple[int, int]:
 			becoming_overdue
 		).run()
 	missed = (
-		frappe.qb.from_(visit).select(visit.name, visit.customer).where(becoming_missed).run(as_dict=True)
+		frappe.qb.from_(visit)
+		.select(visit.name, visit.customer, visit.due_date)
+		.where(becoming_missed)
+		.run(as_dict=True)
 	)
+	day_totals.mark({row.due_date for row in missed})  # Return Visit Coverage reads these afresh
 	for start in range(0, len(missed), CHUNK):
 		(
 			frappe.qb.update(visit)

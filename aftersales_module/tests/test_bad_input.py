@@ -143,7 +143,9 @@ ORDER = (
 	"Reminder Log",
 	"Return Visit",
 	"Technician Performance Day",
-	"Technician Performance Stale Day",
+	"Return Visit Day",
+	"Complaint Day",
+	"After Sales Stale Day",
 	"Technician Daily Report",
 	"Supplier Warranty Claim",
 	"Reward and Penalty Entry",
@@ -156,7 +158,9 @@ APP_MADE = (
 	"Reminder Log",
 	"Return Visit",
 	"Technician Performance Day",
-	"Technician Performance Stale Day",
+	"Return Visit Day",
+	"Complaint Day",
+	"After Sales Stale Day",
 )
 
 
@@ -261,7 +265,23 @@ def base_payload(doctype: str, ctx) -> dict:
 		}
 	if doctype == "Technician Performance Day":
 		return {"day": today, "company": TEST_COMPANY, "technician": TECHNICIAN, "jobs": 1, "hours": 1.5}
-	if doctype == "Technician Performance Stale Day":  # named by its day: one far from others
+	if doctype == "Return Visit Day":
+		return {
+			"day": today,
+			"company": TEST_COMPANY,
+			"visit_kind": "Satisfaction Call",
+			"due": 2,
+			"visited": 1,
+		}
+	if doctype == "Complaint Day":
+		return {
+			"day": today,
+			"company": TEST_COMPANY,
+			"dimension": "Severity",
+			"value": "Major",
+			"complaints": 1,
+		}
+	if doctype == "After Sales Stale Day":  # named by its day: one far from others
 		return {"day": add_days(today, 5000 + int(frappe.generate_hash(length=4), 16) % 40000)}
 	if doctype == "Return Visit":
 		return {

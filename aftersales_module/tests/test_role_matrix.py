@@ -197,7 +197,29 @@ MATRIX = {
 		PORTAL: (N, N, N, NA, NA),
 		VISIT_STAFF: (N, N, N, NA, NA),
 	},
-	"Technician Performance Stale Day": {  # marked by saves, cleared by that sweep
+	"Return Visit Day": {  # kept by the day totals sweep
+		AS_MANAGER: (Y, N, N, NA, NA),
+		AS_USER: (N, N, N, NA, NA),
+		TECHNICIAN: (N, N, N, NA, NA),
+		STOCK_USER: (N, N, N, NA, NA),
+		ACCOUNTS_USER: (N, N, N, NA, NA),
+		REGIONAL: (N, N, N, NA, NA),
+		GENERAL: (N, N, N, NA, NA),
+		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
+	},
+	"Complaint Day": {  # kept by the day totals sweep
+		AS_MANAGER: (Y, N, N, NA, NA),
+		AS_USER: (N, N, N, NA, NA),
+		TECHNICIAN: (N, N, N, NA, NA),
+		STOCK_USER: (N, N, N, NA, NA),
+		ACCOUNTS_USER: (N, N, N, NA, NA),
+		REGIONAL: (N, N, N, NA, NA),
+		GENERAL: (N, N, N, NA, NA),
+		PORTAL: (N, N, N, NA, NA),
+		VISIT_STAFF: (N, N, N, NA, NA),
+	},
+	"After Sales Stale Day": {  # marked by saves, cleared by that sweep
 		AS_MANAGER: (Y, N, N, NA, NA),
 		AS_USER: (N, N, N, NA, NA),
 		TECHNICIAN: (N, N, N, NA, NA),
@@ -362,7 +384,17 @@ def new_data(doctype: str, ctx, other: bool = False) -> dict:
 		}
 	if doctype == "Technician Performance Day":
 		return {"day": nowdate(), "company": TEST_COMPANY, "technician": USERS[TECHNICIAN], "jobs": 1}
-	if doctype == "Technician Performance Stale Day":  # named by its day: one far from others
+	if doctype == "Return Visit Day":
+		return {"day": nowdate(), "company": TEST_COMPANY, "visit_kind": "Satisfaction Call", "due": 1}
+	if doctype == "Complaint Day":
+		return {
+			"day": nowdate(),
+			"company": TEST_COMPANY,
+			"dimension": "Severity",
+			"value": "Major",
+			"complaints": 1,
+		}
+	if doctype == "After Sales Stale Day":  # named by its day: one far from others
 		return {"day": add_days(nowdate(), 5000 + int(frappe.generate_hash(length=4), 16) % 40000)}
 	if doctype == "Reminder Log":
 		return {
@@ -437,7 +469,11 @@ def change(doc) -> dict:
 		return {"channel": unique("Email")}
 	if doc.doctype == "Technician Performance Day":  # every field is the sweep's: sent back unchanged
 		return {"jobs": doc.jobs}
-	if doc.doctype == "Technician Performance Stale Day":
+	if doc.doctype == "Return Visit Day":  # every field is the sweep's: sent back unchanged
+		return {"due": doc.due}
+	if doc.doctype == "Complaint Day":
+		return {"complaints": doc.complaints}
+	if doc.doctype == "After Sales Stale Day":
 		return {"day": doc.day}
 	if doc.doctype == "Return Visit":
 		return {"suggestions": unique("Call back")}
@@ -552,7 +588,9 @@ class TestRoleMatrix(AfterSalesTestCase):
 					"Reminder Log",
 					"Return Visit",
 					"Technician Performance Day",
-					"Technician Performance Stale Day",
+					"Return Visit Day",
+					"Complaint Day",
+					"After Sales Stale Day",
 				)
 			}
 		return {

@@ -88,11 +88,9 @@ def forget_work_of(users: list[str]) -> None:
 	The test users themselves are kept: Frappe throttles creating many users an hour. These deletes
 	bypass the documents' events, so Technician Performance reads from the documents again (its
 	totals count as not built) until the sweep builds them."""
-	from aftersales_module.aftersales_module.report.technician_performance.technician_performance import (
-		BUILT,
-	)
+	from aftersales_module.day_totals import set_built
 
-	frappe.db.set_default(BUILT, None)
+	set_built(None)
 	employees = frappe.get_all("Employee", filters={"user_id": ("in", users)}, pluck="name")
 	reports = frappe.get_all("Technician Daily Report", filters={"technician": ("in", users)}, pluck="name")
 	if reports:

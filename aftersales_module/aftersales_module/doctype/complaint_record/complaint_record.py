@@ -25,6 +25,7 @@ ESCALATION = Escalatable(
 	payload_fields=("subject", "customer", "severity", "company", "status"),
 	match_fields=complaint_policy.POLICY_CONDITIONS,
 	clock_field="registered_on",
+	totals_day_field="registered_on",
 )
 HANDLING_ROLES = (MANAGER, USER, "System Manager")
 

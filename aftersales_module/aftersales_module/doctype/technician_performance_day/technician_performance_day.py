@@ -1,7 +1,7 @@
 # Copyright (c) 2026, aftersales_module developers
 # For license information, please see license.txt
 
-"""A technician's day added up for the Technician Performance report (tasks/technician_totals.py
+"""A technician's day added up for the Technician Performance report (tasks/day_totals.py
 writes every row, a day at a time)."""
 
 import frappe

@@ -8,26 +8,63 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import now_datetime
 from pypika.terms import CustomFunction
 
+from aftersales_module import day_totals
+from aftersales_module.policy import performance as policy
 from aftersales_module.policy.complaint import ACTIVE_STATUSES as ACTIVE_COMPLAINT_STATUSES
 from aftersales_module.policy.complaint import AGE_BUCKETS
-from aftersales_module.reports import filtered
+from aftersales_module.reports import filtered, restricted, within_dates
 
 DateDiff = CustomFunction("DATEDIFF", ["end_date", "start_date"])
 
 
-def bucket_term(table, now):
+def bucket_term(table, now, day_field: str = "registered_on"):
 	"""The age bucket of each case, computed in SQL from the same bounds as policy.AGE_BUCKETS."""
-	age = DateDiff(now, table.registered_on)
+	age = DateDiff(now, table[day_field])
 	case = Case()
 	for _low, high, label in AGE_BUCKETS:
 		case = case.when(age <= high, label) if high is not None else case.else_(label)
 	return case
 
 
-def execute(filters=None):
-	filters = frappe._dict(filters or {})
+FIGURES = ("open", "overdue", "major", "escalated")
+
+
+def per_bucket(filters, today) -> list[dict]:
+	"""The open cases per age bucket: from the day totals (Complaint Statistics' Complaint Day,
+	whose open counts each grouping holds; its Severity rows are read) where they are current, from
+	the complaints elsewhere (a bucket may come more than once: the caller adds them up)."""
+	runs = day_totals.stale_runs(filters, "Complaint Record")
+	if runs is None:
+		return documents(filters, today)
+	day = frappe.qb.DocType("Complaint Day")
+	bucket = bucket_term(day, today, "day")
+	query = (
+		frappe.qb.from_(day)
+		.select(
+			bucket.as_("bucket"),
+			Sum(day.open).as_("open"),
+			Sum(day.open_overdue).as_("overdue"),
+			Sum(day.open_major).as_("major"),
+			Sum(day.open_escalated).as_("escalated"),
+		)
+		.where(day.dimension == "Severity")
+		.where(day.open > 0)
+		.groupby(bucket)
+	)
+	query = within_dates(query, day.day, filters)
+	if filters.get("company"):
+		query = query.where(day.company == filters.company)
+	for first, last in runs:
+		query = query.where((day.day < first) | (day.day > last))
+	rows = restricted(query, day, ("company",)).run(as_dict=True)
+	for first, last in runs:
+		rows += documents(frappe._dict(filters, from_date=first, to_date=last), today)
+	return rows
+
+
+def documents(filters, today) -> list[dict]:
 	table = frappe.qb.DocType("Complaint Record")
-	bucket = bucket_term(table, now_datetime().date())
+	bucket = bucket_term(table, today)
 	query = (
 		frappe.qb.from_(table)
 		.select(
@@ -40,7 +77,14 @@ def execute(filters=None):
 		.where(table.status.isin(ACTIVE_COMPLAINT_STATUSES))
 		.groupby(bucket)
 	)
-	found = {row.bucket: row for row in filtered(query, table, filters, "registered_on").run(as_dict=True)}
+	return filtered(query, table, filters, "registered_on").run(as_dict=True)
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	found = {}
+	for row in per_bucket(filters, now_datetime().date()):
+		policy.add_up(found, row.pop("bucket"), row, FIGURES)
 	data = []
 	for _low, _high, label in AGE_BUCKETS:
 		row = found.get(label) or {}

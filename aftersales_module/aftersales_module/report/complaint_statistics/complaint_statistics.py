@@ -4,11 +4,13 @@
 import frappe
 from frappe import _
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Concat, Count, Extract, Sum
+from frappe.query_builder.functions import Concat, Count, Date, DateFormat, Extract, Sum
 from pypika.terms import PseudoColumn
 
-from aftersales_module.policy.complaint import shares_and_ranks
-from aftersales_module.reports import chart_labels, filtered
+from aftersales_module import day_totals
+from aftersales_module.policy import performance as policy
+from aftersales_module.policy.complaint import ACTIVE_STATUSES, shares_and_ranks
+from aftersales_module.reports import chart_labels, filtered, restricted, within_dates
 
 DIMENSIONS = {
 	"Category": ("complaint_category", "Link", "Complaint Category"),
@@ -38,37 +40,133 @@ def execute(filters=None):
 	dimension = filters.get("group_by") or "Category"
 	if dimension not in DIMENSIONS:
 		frappe.throw(_("Cannot group complaints by {0}").format(dimension))
-	table = frappe.qb.DocType("Complaint Record")
-	term = group_term(table, dimension)
-	query = (
-		frappe.qb.from_(table)
-		.select(
-			term.as_("value"),
-			Count("*").as_("count"),
-			Sum(table.is_repeat).as_("repeats"),
-			Sum(table.is_overdue).as_("overdue"),
-			Sum(Case().when(table.validity == "Invalid", 1).else_(0)).as_("invalid"),
-		)
-		.groupby(term)
-	)
-	rows = filtered(query, table, filters, "registered_on").run(as_dict=True)
-	extra = {(row.value or ""): row for row in rows}
+	totals = {}
+	for row in grouped(filters, dimension):
+		policy.add_up(totals, row.pop("value") or "", row, FIGURES)
 	data = []
-	for value, count, share, rank in shares_and_ranks([(row.value or "", row["count"]) for row in rows]):
-		row = extra[value]
+	for value, count, share, rank in shares_and_ranks(
+		[(value, int(row["complaints"])) for value, row in totals.items()]
+	):
+		row = totals[value]
 		data.append(
 			{
 				"value": value or _("Not Set"),
 				"count": count,
 				"share": share,
 				"rank": rank,
-				"repeats": int(row.repeats or 0),
-				"overdue": int(row.overdue or 0),
-				"invalid": int(row.invalid or 0),
+				"repeats": int(row["repeats"]),
+				"overdue": int(row["overdue"]),
+				"invalid": int(row["invalid"]),
 			}
 		)
 	report_columns = columns(dimension)
 	return report_columns, data, None, chart(dimension, data, report_columns[0])
+
+
+FIGURES = (
+	"complaints",
+	"repeats",
+	"overdue",
+	"invalid",
+	"not_escalated",
+	"open",
+	"open_overdue",
+	"open_major",
+	"open_escalated",
+)
+TOTALS = "Complaint Day"
+# the groupings kept as day totals; Month and Half-Year add up the days of one of them (each
+# complaint counts once in each grouping)
+KEPT = tuple(d for d in DIMENSIONS if d not in ("Month", "Half-Year"))
+
+
+def grouped(filters, dimension: str) -> list[dict]:
+	"""The figures per value of `dimension`, from the day totals where they are current and from the
+	complaints elsewhere (rows of one value may come more than once: the caller adds them up)."""
+	runs = day_totals.stale_runs(filters, "Complaint Record")
+	if runs is None:
+		return documents(filters, dimension)
+	rows = from_totals(filters, dimension, runs)
+	for first, last in runs:
+		rows += documents(frappe._dict(filters, from_date=first, to_date=last), dimension)
+	return rows
+
+
+def figures(table):
+	def count(condition):
+		return Sum(Case().when(condition, 1).else_(0))
+
+	still_open = table.status.isin(ACTIVE_STATUSES)
+	return (
+		Count("*").as_("complaints"),
+		Sum(table.is_repeat).as_("repeats"),
+		Sum(table.is_overdue).as_("overdue"),
+		count(table.validity == "Invalid").as_("invalid"),
+		# Complaint Aging's
+		count(still_open).as_("open"),
+		count(still_open & (table.is_overdue == 1)).as_("open_overdue"),
+		count(still_open & (table.severity == "Major")).as_("open_major"),
+		count(still_open & (table.escalation_level > 0)).as_("open_escalated"),
+	)
+
+
+def documents(filters, dimension: str, restrict: bool = True) -> list[dict]:
+	table = frappe.qb.DocType("Complaint Record")
+	term = group_term(table, dimension)
+	query = frappe.qb.from_(table).select(term.as_("value"), *figures(table)).groupby(term)
+	return filtered(query, table, filters, "registered_on", restrict).run(as_dict=True)
+
+
+def from_totals(filters, dimension: str, stale_runs) -> list[dict]:
+	"""The figures per value from the day totals, but for the stale days."""
+	day = frappe.qb.DocType(TOTALS)
+	if dimension == "Month":
+		term = DateFormat(day.day, "%Y-%m")
+	elif dimension == "Half-Year":
+		term = Concat(
+			Extract("year", day.day), "-", Case().when(Extract("month", day.day) <= 6, "H1").else_("H2")
+		)
+	else:
+		term = day.value
+	query = (
+		frappe.qb.from_(day)
+		.select(term.as_("value"), *(Sum(day[figure]).as_(figure) for figure in FIGURES))
+		.where(day.dimension == (dimension if dimension in KEPT else KEPT[0]))
+		.groupby(term)
+	)
+	query = within_dates(query, day.day, filters)
+	if filters.get("company"):
+		query = query.where(day.company == filters.company)
+	for first, last in stale_runs:
+		query = query.where((day.day < first) | (day.day > last))
+	return restricted(query, day, ("company",)).run(as_dict=True)
+
+
+def by_day(filters):
+	"""Every kept grouping's figures per registration day, company and value, keyed (day, company,
+	dimension, value), for the totals: without the session user's restrictions (the sweep's rows
+	serve everyone, and the reports restrict them by company). The handler's also count the overdue
+	cases never escalated by hand (Concealment Audit)."""
+	from aftersales_module.aftersales_module.report.concealment_audit.concealment_audit import never_reported
+
+	table = frappe.qb.DocType("Complaint Record")
+	day = Date(table.registered_on)
+	for dimension in KEPT:
+		term = table[DIMENSIONS[dimension][0]]
+		extra = ()
+		if dimension == "Handler":
+			extra = (
+				Sum(Case().when((table.is_overdue == 1) & never_reported(table), 1).else_(0)).as_(
+					"not_escalated"
+				),
+			)
+		query = (
+			frappe.qb.from_(table)
+			.select(day.as_("day"), table.company, term.as_("value"), *figures(table), *extra)
+			.groupby(day, table.company, term)
+		)
+		for row in filtered(query, table, filters, "registered_on", restrict=False).run(as_dict=True):
+			yield (row.pop("day"), row.pop("company"), dimension, row.pop("value")), row
 
 
 def columns(dimension: str) -> list[dict]:

@@ -7,8 +7,10 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Sum
 from pypika.terms import ExistsCriterion
 
+from aftersales_module import day_totals
+from aftersales_module.policy import performance as policy
 from aftersales_module.policy.complaint import concealment_rate
-from aftersales_module.reports import filtered, with_user_names
+from aftersales_module.reports import filtered, restricted, with_user_names, within_dates
 
 
 def never_reported(table):
@@ -32,10 +34,35 @@ def findings(table):
 	return frappe.qb.from_(table).where(table.is_overdue == 1).where(never_reported(table))
 
 
-def execute(filters=None):
-	"""Overdue complaints per handler, and how many of them the handler never escalated by hand
-	(requirements 001/10: hiding an unresolved complaint from the supervisor is fined each time)."""
-	filters = frappe._dict(filters or {})
+def per_handler(filters) -> list[dict]:
+	"""Overdue cases and those never escalated, per handler: from the day totals of Complaint
+	Statistics (its Handler grouping) where they are current, from the complaints elsewhere."""
+	runs = day_totals.stale_runs(filters, "Complaint Record")
+	if runs is None:
+		return documents(filters)
+	day = frappe.qb.DocType("Complaint Day")
+	query = (
+		frappe.qb.from_(day)
+		.select(
+			day.value.as_("handler"),
+			Sum(day.overdue).as_("overdue"),
+			Sum(day.not_escalated).as_("not_escalated"),
+		)
+		.where(day.dimension == "Handler")
+		.groupby(day.value)
+	)
+	query = within_dates(query, day.day, filters)
+	if filters.get("company"):
+		query = query.where(day.company == filters.company)
+	for first, last in runs:
+		query = query.where((day.day < first) | (day.day > last))
+	rows = restricted(query, day, ("company",)).run(as_dict=True)
+	for first, last in runs:
+		rows += documents(frappe._dict(filters, from_date=first, to_date=last))
+	return rows
+
+
+def documents(filters) -> list[dict]:
 	table = frappe.qb.DocType("Complaint Record")
 	query = (
 		frappe.qb.from_(table)
@@ -47,7 +74,23 @@ def execute(filters=None):
 		.where(table.is_overdue == 1)
 		.groupby(table.handler)
 	)
-	rows = filtered(query, table, filters, "registered_on").run(as_dict=True)
+	return filtered(query, table, filters, "registered_on").run(as_dict=True)
+
+
+def execute(filters=None):
+	"""Overdue complaints per handler, and how many of them the handler never escalated by hand
+	(requirements 001/10: hiding an unresolved complaint from the supervisor is fined each time)."""
+	filters = frappe._dict(filters or {})
+	totals = {}
+	for row in per_handler(filters):
+		policy.add_up(totals, row.pop("handler") or None, row, ("overdue", "not_escalated"))
+	rows = [
+		frappe._dict(
+			handler=handler, overdue=int(values["overdue"]), not_escalated=int(values["not_escalated"])
+		)
+		for handler, values in totals.items()
+		if values["overdue"]
+	]
 	data = [
 		{
 			"handler": row.handler,

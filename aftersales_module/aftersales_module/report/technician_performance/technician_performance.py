@@ -8,7 +8,7 @@ the average return-visit rating per item (Excellent 4 … Poor 1).
 
 Every figure is one SQL aggregate grouped by technician and period. A year of a large department is a
 million jobs and three million visits, so the report reads the day totals that the hourly sweep keeps
-(tasks/technician_totals.py) and reads from the documents only the days changed since (stale days)
+(day_totals.py, tasks/day_totals.py) and reads from the documents only the days changed since (stale days)
 or all of them until the totals are first built, and for a user whom User Permissions restrict to
 customers (the totals keep no customer). The same queries, grouped by day, build the totals."""
 
@@ -18,16 +18,15 @@ import frappe
 from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Count, Date, DateFormat, Sum
-from frappe.utils import getdate
 from pypika.terms import Interval
 
+from aftersales_module import day_totals
 from aftersales_module.policy import daily_report as report_policy
 from aftersales_module.policy import performance as policy
 from aftersales_module.policy import visits as visit_policy
 from aftersales_module.reports import (
 	date_range,
 	filtered,
-	permitted_values,
 	restricted,
 	with_user_names,
 	within_dates,
@@ -35,8 +34,6 @@ from aftersales_module.reports import (
 
 REPEAT_WINDOW_DAYS = 30
 TOTALS = "Technician Performance Day"
-STALE = "Technician Performance Stale Day"
-BUILT = "aftersales_technician_totals_built"  # a DefaultValue, set once the totals are built
 RATING_LABELS = {
 	"rating_attitude": "Service Attitude",
 	"rating_skill": "Technical Skill",
@@ -113,45 +110,17 @@ def data(filters) -> list[dict]:
 def figures(filters):
 	"""(technician, month) and the figures to add up, from the day totals where they are current and
 	from the documents elsewhere."""
-	plan = totals_plan(filters)
-	if plan is None:
+	runs = day_totals.stale_runs(filters, "Repair Job")
+	if runs is None:
 		yield from by_period(filters)
 		return
-	yield from plan.rows
-	for first, last in plan.stale_runs:
+	yield from month_rows(filters, runs)
+	for first, last in runs:
 		yield from by_period(frappe._dict(filters, from_date=first, to_date=last))
 
 
-def totals_plan(filters) -> frappe._dict | None:
-	"""How the report reads `filters`: the month rows from the totals (`rows`) and the runs of stale
-	days to read from the documents (`stale_runs`); None when it reads everything from the documents
-	(totals not built, the user restricted to customers, or too many stale runs)."""
-	if not built() or permitted_values("Customer", "Repair Job") is not None:
-		return None
-	stale = stale_days(filters)
-	runs = policy.day_runs(stale)
-	if len(runs) > policy.MAX_STALE_RUNS:
-		return None
-	return frappe._dict(rows=list(month_rows(filters, stale)), stale_runs=runs)
-
-
-def built() -> bool:
-	"""Whether the totals have been built, read from the table in the report's own snapshot (not
-	Frappe's cached defaults, which could say built while a rebuild has emptied the totals)."""
-	return bool(
-		frappe.db.sql(
-			"select defvalue from `tabDefaultValue` where parent = '__default' and defkey = %s", BUILT
-		)
-	)
-
-
-def stale_days(filters) -> list[date]:
-	stale = frappe.qb.DocType(STALE)
-	query = within_dates(frappe.qb.from_(stale).select(stale.day), stale.day, filters)
-	return [getdate(day) for (day,) in query.run()]
-
-
-def month_rows(filters, stale: list[date]):
+def month_rows(filters, stale_runs: list[tuple[date, date]]):
+	"""(technician, month) and the figures added up from the day totals, but for the stale days."""
 	day = frappe.qb.DocType(TOTALS)
 	month = DateFormat(day.day, "%Y-%m")
 	query = (
@@ -166,8 +135,8 @@ def month_rows(filters, stale: list[date]):
 		query = query.where(day.company == filters.company)
 	if filters.get("technician"):
 		query = query.where(day.technician == filters.technician)
-	if stale:
-		query = query.where(day.day.notin(stale))
+	for first, last in stale_runs:
+		query = query.where((day.day < first) | (day.day > last))
 	for row in restricted(query, day, ("company",)).run(as_dict=True):
 		yield (row.pop("technician"), row.pop("month")), row
 

@@ -1,19 +1,24 @@
-"""Day totals for Technician Performance: one row per technician, company and day (Technician
-Performance Day), so that the report adds up some thousands of rows where the documents of a large
-department hold a million jobs and three million return visits a year.
+"""The hourly sweep that keeps the reports' day totals (aftersales_module/day_totals.py):
+Technician Performance Day (technician, company, day), Return Visit Day (due day, company,
+technician, visit kind) and Complaint Day (registration day, company, and each grouping of Complaint
+Statistics; the Concealment Audit reads its Handler rows), so that the reports add up some thousand
+rows a day where the documents of a large department hold a million jobs, a million complaints and
+three million return visits a year. It also marks stale days (doc_events below; the return-visit
+sweeps and the escalation engine mark their own bulk writes).
 
 - **Build.** The first hourly run (or `build`) adds up every day from the documents, a month per
-  transaction, with the report's own queries grouped by day. Until it has finished, the report
-  reads everything from the documents.
+  transaction, with the reports' own queries grouped by day. Until it has finished, the reports
+  read everything from the documents.
 - **Stale days.** A save that moves a figure of a day (a job completed, reopened or re-staffed, a
-  later job on the same unit within 30 days, a visit rated, a daily report submitted or cancelled,
-  a complaint attributed, an employee's user changed, a document deleted) marks its days in
-  Technician Performance Stale Day, in the same transaction. The report reads those days from the
-  documents, so it is never behind what users saved.
-- **Refresh.** The hourly run adds each stale day up again. Per day, in one transaction, it deletes
-  the day's mark, then reads and writes the day. A save of that day that has not committed yet
-  either holds the mark (so the delete waits for it, and the read sees it) or marks the day again
-  once the run commits. One mark is locked at a time, so a save cannot deadlock with the run.
+  later job on the same unit within 30 days, a visit made, rated, missed or moved, a daily report
+  submitted or cancelled, a complaint classified, attributed, handed over or overdue, an employee's
+  user changed, a document deleted)
+  marks its days, in the same transaction. The reports read those days from the documents.
+- **Refresh.** The hourly run adds each stale day up again, every kind of totals. Per day, in one
+  transaction, it deletes the day's mark, then reads and writes the day. A save of that day that
+  has not committed yet either holds the mark (so the delete waits for it, and the read sees it)
+  or marks the day again once the run commits. One mark is locked at a time, so a save cannot
+  deadlock with the run.
 - **Two workers.** A MariaDB named lock lets one run at a time; the other returns at once.
 
 Rows written here get no Frappe sanitizing; they hold dates, numbers and link values only."""
@@ -24,21 +29,46 @@ import frappe
 from frappe.utils import add_days, add_months, get_first_day, get_last_day, getdate, now_datetime
 
 from aftersales_module import bulk
-from aftersales_module.aftersales_module.report.technician_performance.technician_performance import (
-	BUILT,
-	STALE,
-	TOTALS,
-	built,
-	by_period,
-)
+from aftersales_module.aftersales_module.report.complaint_statistics import complaint_statistics
+from aftersales_module.aftersales_module.report.return_visit_coverage import return_visit_coverage
+from aftersales_module.aftersales_module.report.technician_performance import technician_performance
+from aftersales_module.day_totals import STALE, built, mark, set_built
 from aftersales_module.policy import performance as policy
 from aftersales_module.policy import visits as visit_policy
 
-LOCK = "aftersales_technician_totals"
+LOCK = "aftersales_day_totals"
 REPEAT_WINDOW_DAYS = 30
 
 
-# ------------------------------------------------------------------ the sweep
+def kinds():
+	"""Each kind of totals: its doctype, its key fields and figures, and the documents' figures of a
+	range of days keyed in that order."""
+	return (
+		(
+			technician_performance.TOTALS,
+			("technician", "company", "day"),
+			policy.ADDITIVE,
+			lambda filters: (
+				(key, values)
+				for key, values in technician_performance.by_period(filters, by_day=True, restrict=False)
+				if key[0]  # a technician's figures only
+			),
+		),
+		(
+			return_visit_coverage.TOTALS,
+			return_visit_coverage.DAY_KEYS,
+			return_visit_coverage.COUNTS,
+			return_visit_coverage.by_day,
+		),
+		(
+			complaint_statistics.TOTALS,
+			("day", "company", "dimension", "value"),
+			complaint_statistics.FIGURES,
+			complaint_statistics.by_day,
+		),
+	)
+
+
 def refresh() -> None:
 	"""Hourly: build the totals once, then add up each stale day again."""
 	with named_lock() as held:
@@ -56,16 +86,17 @@ def refresh() -> None:
 
 def build() -> int:
 	"""Add up every day again from the documents (after a bulk load that bypassed the documents'
-	events, e.g. the demo's back-dated jobs). Returns the rows written."""
+	events). Returns the rows written."""
 	with named_lock(wait=600) as held:
 		if not held:
-			frappe.throw(frappe._("The technician totals are being added up by another job; try again later"))
+			frappe.throw(frappe._("The report totals are being added up by another job; try again later"))
 		return build_all()
 
 
 def build_all() -> int:
-	frappe.db.set_default(BUILT, None)
-	frappe.db.sql(f"delete from `tab{TOTALS}`")
+	set_built(None)
+	for doctype, *_rest in kinds():
+		frappe.db.sql(f"delete from `tab{doctype}`")
 	# every day is read below, after this delete: a save committed since marks its day again
 	frappe.db.sql(f"delete from `tab{STALE}`")
 	frappe.db.commit()
@@ -76,7 +107,7 @@ def build_all() -> int:
 		written += rewrite(month, min(get_last_day(month), last))
 		frappe.db.commit()
 		month = add_months(month, 1)
-	frappe.db.set_default(BUILT, str(now_datetime()))
+	set_built(str(now_datetime()))
 	frappe.db.commit()
 	return written
 
@@ -89,6 +120,7 @@ def bounds() -> tuple[date | None, date | None]:
 		("Technician Daily Report", "report_date"),
 		("Complaint Record", "registered_on"),
 		("Return Visit", "service_date"),
+		("Return Visit", "due_date"),
 	):
 		days += [
 			getdate(value)
@@ -99,37 +131,34 @@ def bounds() -> tuple[date | None, date | None]:
 
 
 def rewrite(first: date, last: date) -> int:
-	"""Replace the totals of the days from `first` to `last` with what the documents add up to."""
-	totals = {}
+	"""Replace every kind of totals of the days from `first` to `last` with what the documents add
+	up to."""
 	filters = frappe._dict(from_date=first, to_date=last)
-	for key, values in by_period(filters, by_day=True, restrict=False):
-		if key[0]:
-			policy.add_up(totals, key, values)
-	frappe.db.sql(f"delete from `tab{TOTALS}` where `day` between %s and %s", (first, last))
 	now, user = now_datetime(), frappe.session.user
-	rows = [
-		(
-			frappe.generate_hash(length=12),
-			technician,
-			company or None,
-			day,
-			*(values[f] for f in policy.ADDITIVE),
-		)
-		for (technician, company, day), values in totals.items()
-	]
-	return bulk.insert_rows(
-		TOTALS,
-		["name", "technician", "company", "day", *policy.ADDITIVE],
-		rows,
-		constants={
-			"creation": now,
-			"modified": now,
-			"owner": user,
-			"modified_by": user,
-			"docstatus": 0,
-			"idx": 0,
-		},
-	)
+	standard = {
+		"creation": now,
+		"modified": now,
+		"owner": user,
+		"modified_by": user,
+		"docstatus": 0,
+		"idx": 0,
+	}
+	written = 0
+	for doctype, keys, figures, collect in kinds():
+		totals = {}
+		for key, values in collect(filters):
+			policy.add_up(totals, key, values, figures)
+		frappe.db.sql(f"delete from `tab{doctype}` where `day` between %s and %s", (first, last))
+		rows = [
+			(
+				frappe.generate_hash(length=12),
+				*(value or None for value in key),
+				*(values[f] for f in figures),
+			)
+			for key, values in totals.items()
+		]
+		written += bulk.insert_rows(doctype, ["name", *keys, *figures], rows, constants=standard)
+	return written
 
 
 class named_lock:
@@ -149,28 +178,6 @@ class named_lock:
 
 
 # ------------------------------------------------------------------ marking stale days (doc_events)
-def mark(days) -> None:
-	"""Mark `days` stale, in the saving transaction (INSERT IGNORE: a day is marked once)."""
-	days = sorted({getdate(day) for day in days if day})
-	if not days:
-		return
-	now, user = now_datetime(), frappe.session.user
-	bulk.insert_rows(
-		STALE,
-		["name", "day"],
-		[(str(day), day) for day in days],
-		constants={
-			"creation": now,
-			"modified": now,
-			"owner": user,
-			"modified_by": user,
-			"docstatus": 0,
-			"idx": 0,
-		},
-		ignore_duplicates=True,
-	)
-
-
 def _values(doc, fields) -> dict | None:
 	return {field: doc.get(field) for field in fields} if doc else None
 
@@ -220,6 +227,8 @@ def earlier_completions(doc) -> set:
 
 
 VISIT_FIELDS = ("status", "technician", "company", *policy.AVERAGED)
+# what Return Visit Coverage counts of a visit, on its due day
+COVERAGE_FIELDS = ("status", "answer_channel", "satisfied", "company", "technician", "visit_kind")
 
 
 def _visit_values(doc) -> dict | None:
@@ -227,29 +236,49 @@ def _visit_values(doc) -> dict | None:
 
 
 def on_return_visit_update(doc, method=None):
+	before = doc.get_doc_before_save()
 	mark(
-		policy.changed_days(
-			_visit_values(doc.get_doc_before_save()), _visit_values(doc), VISIT_FIELDS, "service_date"
+		policy.changed_days(_visit_values(before), _visit_values(doc), VISIT_FIELDS, "service_date")
+		| policy.changed_days(
+			_values(before, (*COVERAGE_FIELDS, "due_date")),
+			_values(doc, (*COVERAGE_FIELDS, "due_date")),
+			COVERAGE_FIELDS,
+			"due_date",
 		)
 	)
 
 
 def on_return_visit_trash(doc, method=None):
-	mark(policy.changed_days(_visit_values(doc), None, (), "service_date"))
+	mark(
+		policy.changed_days(_visit_values(doc), None, (), "service_date")
+		| policy.changed_days(_values(doc, ("due_date",)), None, (), "due_date")
+	)
 
 
-COMPLAINT_FIELDS = ("responsible_employee", "company")
-
-
-def _complaint_values(doc) -> dict | None:
-	return _values(doc, (*COMPLAINT_FIELDS, "registered_on")) if doc and doc.responsible_employee else None
+# what Technician Performance, Complaint Statistics, the Concealment Audit and Complaint Aging count
+# of a complaint, on its registration day (the escalation engine marks its own bulk writes)
+COMPLAINT_FIELDS = (
+	"company",
+	"responsible_employee",
+	"complaint_category",
+	"complaint_type",
+	"severity",
+	"validity",
+	"responsible_department",
+	"handler",
+	"is_repeat",
+	"is_overdue",
+	"status",
+	"escalation_level",
+)
 
 
 def on_complaint_update(doc, method=None):
+	fields = (*COMPLAINT_FIELDS, "registered_on")
 	mark(
 		policy.changed_days(
-			_complaint_values(doc.get_doc_before_save()),
-			_complaint_values(doc),
+			_values(doc.get_doc_before_save(), fields),
+			_values(doc, fields),
 			COMPLAINT_FIELDS,
 			"registered_on",
 		)
@@ -257,7 +286,7 @@ def on_complaint_update(doc, method=None):
 
 
 def on_complaint_trash(doc, method=None):
-	mark(policy.changed_days(_complaint_values(doc), None, (), "registered_on"))
+	mark(policy.changed_days(_values(doc, ("registered_on",)), None, (), "registered_on"))
 
 
 def on_daily_report_change(doc, method=None):

@@ -1,13 +1,13 @@
 # Copyright (c) 2026, aftersales_module developers
 # For license information, please see license.txt
 
-"""A day whose technician totals changed after the sweep added them up (named by the day, so a day
-is marked once however many documents change on it)."""
+"""A day whose report totals changed after the sweep added them up (named by the day, so a day is
+marked once however many documents change on it; aftersales_module/day_totals.py)."""
 
 from aftersales_module.guard import AppDocument
 
 
-class TechnicianPerformanceStaleDay(AppDocument):
+class AfterSalesStaleDay(AppDocument):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
