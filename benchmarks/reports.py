@@ -871,6 +871,13 @@ def print_explains(results):
 	module_tables = {f"tab{t}" for t in OWN_TABLES} | {
 		*("tabGL Entry", "tabStock Entry", "tabDelivery Note", "tabWarranty Registration"),
 		*("tabReward and Penalty Entry", "tabSupplier Warranty Claim", "tabNon Conformance"),
+		# the day totals the reports read
+		*(
+			"tabTechnician Performance Day",
+			"tabReturn Visit Day",
+			"tabComplaint Day",
+			"tabAfter Sales Stale Day",
+		),
 	}
 	whole_scans = []
 	print()

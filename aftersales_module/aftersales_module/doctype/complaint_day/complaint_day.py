@@ -59,5 +59,25 @@ class ComplaintDay(AppDocument):
 
 
 def on_doctype_update():
-	# a report reads one grouping over a date range of one company
-	frappe.db.add_index("Complaint Day", ["dimension", "day", "company"], index_name="dimension_day")
+	# the sweep replaces a range of days
+	frappe.db.add_index("Complaint Day", ["day"], index_name="day")
+	# a report reads one grouping of one company over a range of days from the index alone
+	frappe.db.add_index(
+		"Complaint Day",
+		[
+			"dimension",
+			"company",
+			"day",
+			"value",
+			"complaints",
+			"repeats",
+			"overdue",
+			"invalid",
+			"not_escalated",
+			"open",
+			"open_overdue",
+			"open_major",
+			"open_escalated",
+		],
+		index_name="dimension_company_day",
+	)

@@ -45,7 +45,24 @@ class ReturnVisitDay(AppDocument):
 
 
 def on_doctype_update():
-	# the report reads a date range of one company, grouped by day
+	# the sweep replaces a range of days
 	frappe.db.add_index(
 		"Return Visit Day", ["day", "company", "technician", "visit_kind"], index_name="day_company"
+	)
+	# the report reads one company's range of days from the index alone
+	frappe.db.add_index(
+		"Return Visit Day",
+		[
+			"company",
+			"day",
+			"technician",
+			"visit_kind",
+			"due",
+			"visited",
+			"self_service",
+			"missed",
+			"open",
+			"satisfied",
+		],
+		index_name="company_day_counts",
 	)

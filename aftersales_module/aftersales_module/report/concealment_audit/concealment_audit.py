@@ -49,6 +49,7 @@ def per_handler(filters) -> list[dict]:
 			Sum(day.not_escalated).as_("not_escalated"),
 		)
 		.where(day.dimension == "Handler")
+		.where(day.overdue > 0)  # a handler's days without an overdue case count nothing here
 		.groupby(day.value)
 	)
 	query = within_dates(query, day.day, filters)
