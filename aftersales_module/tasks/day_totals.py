@@ -77,7 +77,11 @@ def refresh() -> None:
 		if not built():
 			build_all()
 			return
-		for (day,) in frappe.db.sql(f"select `day` from `tab{STALE}` order by `day`"):
+		days = frappe.db.sql(f"select `day` from `tab{STALE}` order by `day`")
+		# each day's transaction starts with the delete of its mark, so that its reads see the
+		# documents as of after that delete (at REPEATABLE READ too: this read above took a snapshot)
+		frappe.db.commit()
+		for (day,) in days:
 			frappe.db.sql(f"delete from `tab{STALE}` where `name` = %s", str(day))
 			if frappe.db._cursor.rowcount:
 				rewrite(getdate(day), getdate(day))

@@ -3,6 +3,9 @@ documents say, a save or a sweep's bulk write after the build shows in the repor
 is read from the documents), the hourly sweep adds the day up again, and the reports still write
 nothing."""
 
+import threading
+import time
+
 import frappe
 from frappe.desk.query_report import run
 from frappe.utils import add_days, add_to_date, getdate, now_datetime, nowdate
@@ -17,6 +20,7 @@ from aftersales_module.day_totals import STALE, mark, set_built, stale_runs
 from aftersales_module.escalation import engine
 from aftersales_module.tasks import day_totals as sweep
 from aftersales_module.tasks import return_visits
+from aftersales_module.tests.test_sweep_concurrency import on_own_connection
 from aftersales_module.tests.utils import (
 	TEST_COMPANY,
 	AfterSalesTestCase,
@@ -38,6 +42,7 @@ from aftersales_module.tests.visit_utils import (
 STAFF = "as-tt-staff@example.com"
 TECH = "as-tt-tech-v1@example.com"
 VISITED = "as-tt-visited-v1@example.com"  # the coverage test's technician
+RACED = "as-tt-raced-v1@example.com"  # the concurrency test's technician
 
 
 def rate(name, *ratings):
@@ -58,7 +63,8 @@ class TestDayTotals(AfterSalesTestCase):
 		make_staff(STAFF)
 		make_employee(make_user(TECH, ["Service Technician"]))
 		make_employee(make_user(VISITED, ["Service Technician"]))
-		forget_work_of([TECH, VISITED])
+		make_employee(make_user(RACED, ["Service Technician"]))
+		forget_work_of([TECH, VISITED, RACED])
 		# the totals are built and dropped on the site: other tests' raw deletes must not meet them
 		cls.addClassCleanup(cls.drop_totals)
 
@@ -262,3 +268,47 @@ class TestDayTotals(AfterSalesTestCase):
 		self.assertEqual(self.audit_row(reports, handler)["not_escalated"], before["not_escalated"])
 		escalated = sum(row["escalated"] for row in reports["aging"])
 		self.assertGreaterEqual(escalated, 1)
+
+	def test_a_save_still_open_when_the_sweep_adds_its_day_up_is_not_lost(self):
+		"""A visit is rated on a day already marked stale; the save has not committed when the hourly
+		sweep comes to that day. The sweep's delete of the mark waits for the save (which holds the
+		mark), so the sweep reads the day with the rating in it."""
+		job = completed_job(RACED)
+		call = visits_of("Repair Job", job.name)[0].name
+		frappe.db.set_value("Return Visit", call, "due_date", nowdate())
+		sweep.build()
+		mark([nowdate()])  # an earlier save of today
+		frappe.db.commit()
+		saved, release, outcome = threading.Event(), threading.Event(), {}
+
+		def user_rates():
+			rate(call, "Good", "Good", "Good", "Good")
+			saved.set()
+			release.wait(30)  # the save's transaction stays open until the sweep waits on it
+
+		def thread(work, key):
+			started = threading.Thread(
+				target=on_own_connection,
+				args=(frappe.local.site, frappe.local.sites_path, work, outcome, key),
+			)
+			started.start()
+			return started
+
+		user = thread(user_rates, "user")
+		self.assertTrue(saved.wait(30), outcome)
+		hourly = thread(sweep.refresh, "sweep")
+		time.sleep(1.5)
+		self.assertTrue(hourly.is_alive(), "the sweep waits for the open save's mark")
+		release.set()
+		user.join(30)
+		hourly.join(60)
+		self.assertEqual((outcome.get("user"), outcome.get("sweep")), (None, None), outcome)
+		self.assertFalse(frappe.db.exists(STALE, nowdate()))
+		self.assertEqual(
+			frappe.db.get_value(
+				"Return Visit Day",
+				{"technician": RACED, "day": nowdate(), "visit_kind": "Satisfaction Call"},
+				["due", "visited"],
+			),
+			(1, 1),
+		)
