@@ -19,7 +19,7 @@ from frappe.utils import getdate, now_datetime
 
 from aftersales_module.bulk import insert_rows
 from aftersales_module.policy import performance as policy
-from aftersales_module.reports import permitted_values, within_dates
+from aftersales_module.reports import permitted_values, restricted, within_dates
 
 STALE = "After Sales Stale Day"
 BUILT = "aftersales_day_totals_built"  # a DefaultValue, set once every day is added up
@@ -47,6 +47,31 @@ def stale_runs(filters, for_doctype: str) -> list[tuple[date, date]] | None:
 		return None
 	runs = policy.day_runs(stale_days(filters))
 	return runs if len(runs) <= policy.MAX_STALE_RUNS else None
+
+
+def read(filters, for_doctype: str, from_totals, from_documents) -> list:
+	"""A report's rows: `from_totals(filters, stale_runs)` for the days the totals hold, and
+	`from_documents(filters)` for each run of stale days, or for everything when the totals cannot
+	serve (`stale_runs`). Rows of one key may come more than once: the caller adds them up."""
+	runs = stale_runs(filters, for_doctype)
+	if runs is None:
+		return list(from_documents(filters))
+	rows = list(from_totals(filters, runs))
+	for first, last in runs:
+		rows += from_documents(frappe._dict(filters, from_date=first, to_date=last))
+	return rows
+
+
+def limited(query, table, filters, runs: list[tuple[date, date]], fields: tuple[str, ...] = ("company",)):
+	"""`query` on a totals `table` limited to the filters' dates and `fields`, without the stale
+	`runs` (read from the documents instead), and to the companies the session user may see."""
+	query = within_dates(query, table.day, filters)
+	for field in fields:
+		if filters.get(field):
+			query = query.where(table[field] == filters[field])
+	for first, last in runs:
+		query = query.where((table.day < first) | (table.day > last))
+	return restricted(query, table, ("company",))
 
 
 def stale_days(filters) -> list[date]:

@@ -8,6 +8,19 @@ import frappe
 
 from aftersales_module.guard import AppDocument
 
+# what a day row counts (Complaint Statistics' FIGURES, in the order the index keeps them)
+FIGURES = (
+	"complaints",
+	"repeats",
+	"overdue",
+	"invalid",
+	"not_escalated",
+	"open",
+	"open_overdue",
+	"open_major",
+	"open_escalated",
+)
+
 
 class ComplaintDay(AppDocument):
 	# begin: auto-generated types
@@ -41,21 +54,7 @@ class ComplaintDay(AppDocument):
 		value: DF.Data | None
 	# end: auto-generated types
 
-	app_managed_fields = (
-		"day",
-		"company",
-		"dimension",
-		"value",
-		"complaints",
-		"repeats",
-		"overdue",
-		"invalid",
-		"not_escalated",
-		"open",
-		"open_overdue",
-		"open_major",
-		"open_escalated",
-	)
+	app_managed_fields = ("day", "company", "dimension", "value", *FIGURES)
 
 
 def on_doctype_update():
@@ -65,20 +64,6 @@ def on_doctype_update():
 	# (no temporary table for the GROUP BY), the days filtered within each value
 	frappe.db.add_index(
 		"Complaint Day",
-		[
-			"dimension",
-			"company",
-			"value",
-			"day",
-			"complaints",
-			"repeats",
-			"overdue",
-			"invalid",
-			"not_escalated",
-			"open",
-			"open_overdue",
-			"open_major",
-			"open_escalated",
-		],
+		["dimension", "company", "value", "day", *FIGURES],
 		index_name="dimension_company_value",
 	)

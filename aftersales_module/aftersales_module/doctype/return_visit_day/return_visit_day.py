@@ -8,6 +8,9 @@ import frappe
 
 from aftersales_module.guard import AppDocument
 
+# what a day row counts (Return Visit Coverage's COUNTS)
+COUNTS = ("due", "visited", "self_service", "missed", "open", "satisfied")
+
 
 class ReturnVisitDay(AppDocument):
 	# begin: auto-generated types
@@ -30,18 +33,7 @@ class ReturnVisitDay(AppDocument):
 		visited: DF.Int
 	# end: auto-generated types
 
-	app_managed_fields = (
-		"day",
-		"company",
-		"technician",
-		"visit_kind",
-		"due",
-		"visited",
-		"self_service",
-		"missed",
-		"open",
-		"satisfied",
-	)
+	app_managed_fields = ("day", "company", "technician", "visit_kind", *COUNTS)
 
 
 def on_doctype_update():
@@ -52,17 +44,6 @@ def on_doctype_update():
 	# the report reads one company's range of days from the index alone
 	frappe.db.add_index(
 		"Return Visit Day",
-		[
-			"company",
-			"day",
-			"technician",
-			"visit_kind",
-			"due",
-			"visited",
-			"self_service",
-			"missed",
-			"open",
-			"satisfied",
-		],
+		["company", "day", "technician", "visit_kind", *COUNTS],
 		index_name="company_day_counts",
 	)

@@ -7,6 +7,7 @@ writes every row, a day at a time)."""
 import frappe
 
 from aftersales_module.guard import AppDocument
+from aftersales_module.policy.performance import ADDITIVE
 
 
 class TechnicianPerformanceDay(AppDocument):
@@ -39,27 +40,7 @@ class TechnicianPerformanceDay(AppDocument):
 		visits: DF.Int
 	# end: auto-generated types
 
-	app_managed_fields = (
-		"day",
-		"company",
-		"technician",
-		"jobs",
-		"first_time_fixes",
-		"repeat_repairs",
-		"hours",
-		"complaints",
-		"visits",
-		"rating_attitude_sum",
-		"rating_attitude_count",
-		"rating_skill_sum",
-		"rating_skill_count",
-		"rating_punctuality_sum",
-		"rating_punctuality_count",
-		"rating_result_sum",
-		"rating_result_count",
-		"average_rating_sum",
-		"average_rating_count",
-	)
+	app_managed_fields = ("day", "company", "technician", *ADDITIVE)
 
 
 def on_doctype_update():

@@ -33,9 +33,15 @@ def per_bucket(filters, today) -> list[dict]:
 	"""The open cases per age bucket: from the day totals (Complaint Statistics' Complaint Day,
 	whose open counts each grouping holds; its Severity rows are read) where they are current, from
 	the complaints elsewhere (a bucket may come more than once: the caller adds them up)."""
-	runs = day_totals.stale_runs(filters, "Complaint Record")
-	if runs is None:
-		return documents(filters, today)
+	return day_totals.read(
+		filters,
+		"Complaint Record",
+		lambda filters, runs: from_totals(filters, runs, today),
+		lambda filters: documents(filters, today),
+	)
+
+
+def from_totals(filters, runs, today) -> list[dict]:
 	day = frappe.qb.DocType("Complaint Day")
 	bucket = bucket_term(day, today, "day")
 	query = (
@@ -51,15 +57,7 @@ def per_bucket(filters, today) -> list[dict]:
 		.where(day.open > 0)
 		.groupby(bucket)
 	)
-	query = within_dates(query, day.day, filters)
-	if filters.get("company"):
-		query = query.where(day.company == filters.company)
-	for first, last in runs:
-		query = query.where((day.day < first) | (day.day > last))
-	rows = restricted(query, day, ("company",)).run(as_dict=True)
-	for first, last in runs:
-		rows += documents(frappe._dict(filters, from_date=first, to_date=last), today)
-	return rows
+	return day_totals.limited(query, day, filters, runs).run(as_dict=True)
 
 
 def documents(filters, today) -> list[dict]:

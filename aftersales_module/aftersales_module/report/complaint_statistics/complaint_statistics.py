@@ -8,6 +8,7 @@ from frappe.query_builder.functions import Concat, Count, Date, DateFormat, Extr
 from pypika.terms import PseudoColumn
 
 from aftersales_module import day_totals
+from aftersales_module.aftersales_module.doctype.complaint_day.complaint_day import FIGURES
 from aftersales_module.policy import performance as policy
 from aftersales_module.policy.complaint import ACTIVE_STATUSES, shares_and_ranks
 from aftersales_module.reports import chart_labels, filtered, restricted, within_dates
@@ -63,17 +64,6 @@ def execute(filters=None):
 	return report_columns, data, None, chart(dimension, data, report_columns[0])
 
 
-FIGURES = (
-	"complaints",
-	"repeats",
-	"overdue",
-	"invalid",
-	"not_escalated",
-	"open",
-	"open_overdue",
-	"open_major",
-	"open_escalated",
-)
 TOTALS = "Complaint Day"
 # the groupings kept as day totals; Month and Half-Year add up the days of one of them (each
 # complaint counts once in each grouping)
@@ -83,13 +73,12 @@ KEPT = tuple(d for d in DIMENSIONS if d not in ("Month", "Half-Year"))
 def grouped(filters, dimension: str) -> list[dict]:
 	"""The figures per value of `dimension`, from the day totals where they are current and from the
 	complaints elsewhere (rows of one value may come more than once: the caller adds them up)."""
-	runs = day_totals.stale_runs(filters, "Complaint Record")
-	if runs is None:
-		return documents(filters, dimension)
-	rows = from_totals(filters, dimension, runs)
-	for first, last in runs:
-		rows += documents(frappe._dict(filters, from_date=first, to_date=last), dimension)
-	return rows
+	return day_totals.read(
+		filters,
+		"Complaint Record",
+		lambda filters, runs: from_totals(filters, dimension, runs),
+		lambda filters: documents(filters, dimension),
+	)
 
 
 def figures(table):
@@ -134,12 +123,7 @@ def from_totals(filters, dimension: str, stale_runs) -> list[dict]:
 		.where(day.dimension == (dimension if dimension in KEPT else KEPT[0]))
 		.groupby(term)
 	)
-	query = within_dates(query, day.day, filters)
-	if filters.get("company"):
-		query = query.where(day.company == filters.company)
-	for first, last in stale_runs:
-		query = query.where((day.day < first) | (day.day > last))
-	return restricted(query, day, ("company",)).run(as_dict=True)
+	return day_totals.limited(query, day, filters, stale_runs).run(as_dict=True)
 
 
 def by_day(filters):

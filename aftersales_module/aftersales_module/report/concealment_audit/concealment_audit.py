@@ -37,9 +37,10 @@ def findings(table):
 def per_handler(filters) -> list[dict]:
 	"""Overdue cases and those never escalated, per handler: from the day totals of Complaint
 	Statistics (its Handler grouping) where they are current, from the complaints elsewhere."""
-	runs = day_totals.stale_runs(filters, "Complaint Record")
-	if runs is None:
-		return documents(filters)
+	return day_totals.read(filters, "Complaint Record", from_totals, documents)
+
+
+def from_totals(filters, runs) -> list[dict]:
 	day = frappe.qb.DocType("Complaint Day")
 	query = (
 		frappe.qb.from_(day)
@@ -52,15 +53,7 @@ def per_handler(filters) -> list[dict]:
 		.where(day.overdue > 0)  # a handler's days without an overdue case count nothing here
 		.groupby(day.value)
 	)
-	query = within_dates(query, day.day, filters)
-	if filters.get("company"):
-		query = query.where(day.company == filters.company)
-	for first, last in runs:
-		query = query.where((day.day < first) | (day.day > last))
-	rows = restricted(query, day, ("company",)).run(as_dict=True)
-	for first, last in runs:
-		rows += documents(frappe._dict(filters, from_date=first, to_date=last))
-	return rows
+	return day_totals.limited(query, day, filters, runs).run(as_dict=True)
 
 
 def documents(filters) -> list[dict]:

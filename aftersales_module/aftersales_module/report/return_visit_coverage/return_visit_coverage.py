@@ -16,10 +16,10 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import getdate, nowdate
 
 from aftersales_module import day_totals
+from aftersales_module.aftersales_module.doctype.return_visit_day.return_visit_day import COUNTS
 from aftersales_module.policy import visits as policy
 from aftersales_module.reports import filtered, restricted, within_dates
 
-COUNTS = ("due", "visited", "self_service", "missed", "open", "satisfied")
 TOTALS = "Return Visit Day"
 DAY_KEYS = ("day", "company", "technician", "visit_kind")
 
@@ -103,13 +103,8 @@ def data(filters) -> list[dict]:
 
 def days(filters) -> list[dict]:
 	"""The counts per due day up to today, in order."""
-	runs = day_totals.stale_runs(filters, "Return Visit")
-	if runs is None:
-		return documents_days(filters)
-	out = totals_days(filters, runs)
-	for first, last in runs:
-		out += documents_days(frappe._dict(filters, from_date=first, to_date=last))
-	return sorted(out, key=lambda day: day.due_date)
+	rows = day_totals.read(filters, "Return Visit", totals_days, documents_days)
+	return sorted(rows, key=lambda day: day.due_date)
 
 
 def documents_days(filters) -> list[dict]:
@@ -129,13 +124,9 @@ def totals_days(filters, stale_runs) -> list[dict]:
 		.groupby(day.day)
 		.orderby(day.day)
 	)
-	query = within_dates(query, day.day, filters)
-	for field in ("company", "technician", "visit_kind"):
-		if filters.get(field):
-			query = query.where(day[field] == filters[field])
-	for first, last in stale_runs:
-		query = query.where((day.day < first) | (day.day > last))
-	return restricted(query, day, ("company",)).run(as_dict=True)
+	return day_totals.limited(query, day, filters, stale_runs, ("company", "technician", "visit_kind")).run(
+		as_dict=True
+	)
 
 
 def by_day(filters):

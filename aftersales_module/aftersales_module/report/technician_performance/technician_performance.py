@@ -110,13 +110,7 @@ def data(filters) -> list[dict]:
 def figures(filters):
 	"""(technician, month) and the figures to add up, from the day totals where they are current and
 	from the documents elsewhere."""
-	runs = day_totals.stale_runs(filters, "Repair Job")
-	if runs is None:
-		yield from by_period(filters)
-		return
-	yield from month_rows(filters, runs)
-	for first, last in runs:
-		yield from by_period(frappe._dict(filters, from_date=first, to_date=last))
+	return day_totals.read(filters, "Repair Job", month_rows, lambda filters: list(by_period(filters)))
 
 
 def month_rows(filters, stale_runs: list[tuple[date, date]]):
@@ -130,14 +124,9 @@ def month_rows(filters, stale_runs: list[tuple[date, date]]):
 		)
 		.groupby(day.technician, month)
 	)
-	query = within_dates(query, day.day, filters)
-	if filters.get("company"):
-		query = query.where(day.company == filters.company)
-	if filters.get("technician"):
-		query = query.where(day.technician == filters.technician)
-	for first, last in stale_runs:
-		query = query.where((day.day < first) | (day.day > last))
-	for row in restricted(query, day, ("company",)).run(as_dict=True):
+	for row in day_totals.limited(query, day, filters, stale_runs, ("company", "technician")).run(
+		as_dict=True
+	):
 		yield (row.pop("technician"), row.pop("month")), row
 
 
