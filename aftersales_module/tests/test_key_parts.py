@@ -151,6 +151,21 @@ class TestKeyParts(AfterSalesTestCase):
 		row = self.report()[(self.watched, policy.month_key(self.month))]
 		self.assertEqual((row["units_in_field"], row["failure_rate"]), (2, 50))
 
+	def test_a_unit_counts_at_each_month_end_its_warranty_covers(self):
+		months = [policy.previous_month(self.last_month), self.last_month, self.month]
+		registration = frappe.get_all(
+			"Warranty Registration", filters={"item_code": self.product}, pluck="name", order_by="name"
+		)[0]
+		# from the 4th of the month before last to the last day of last month: counted at both ends
+		frappe.db.set_value(
+			"Warranty Registration",
+			registration,
+			{"start_date": add_days(months[0], 3), "end_date": policy.month_end(self.last_month)},
+		)
+		rows = self.report(from_date=months[0])
+		units = [rows.get((self.watched, policy.month_key(m)), {}).get("units_in_field", 0) for m in months]
+		self.assertEqual(units, [1, 1, 3], "the other three start this month")
+
 	def test_sweep_raises_one_non_conformance_per_part_and_month(self):
 		key_parts.daily(self.now)
 		key_parts.daily(self.now)  # the next day's run, or a second worker

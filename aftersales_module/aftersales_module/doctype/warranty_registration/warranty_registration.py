@@ -97,3 +97,13 @@ class WarrantyRegistration(AppDocument):
 				title=_("Missing warranty period"),
 			)
 		self.warranty_days = days
+
+
+def on_doctype_update():
+	"""Key Part Failure Trend and its sweep: a product's units in the field, the registrations whose
+	warranty runs over a range of month ends, added up from the index alone."""
+	frappe.db.add_index(
+		"Warranty Registration",
+		["item_code", "end_date", "start_date", "company", "status", "qty"],
+		index_name="item_code_end_date",
+	)

@@ -19,6 +19,7 @@ how many units that contain the part are in the field, the rate, and the part's 
 The months are whole calendar months: From Date and To Date pick the first and the last. The daily
 sweep (tasks/key_parts.py) raises its Non Conformances from these same numbers."""
 
+from collections import defaultdict
 from datetime import date
 
 import frappe
@@ -132,8 +133,9 @@ def trend_rows(
 	scope = Scope(companies, item_code, restrict)
 	if scope.empty:
 		return []
-	failed = {(r.company, r.month, r.item_code): r for r in failures(months, scope)}
-	units = {(r.company, r.month, r.item_code): r for r in units_in_field(months, scope)}
+	uses = key_part_uses(scope)
+	failed = {(r.company, r.month, r.item_code): r for r in failures(months, uses)}
+	units = {(r.company, r.month, r.item_code): r for r in units_in_field(months, scope, uses)}
 	keys = sorted(set(failed) | set(units), key=lambda k: (k[1], k[2], k[0]))
 	parts = part_details({key[2] for key in keys})
 	raised = raised_non_conformances(keys)
@@ -196,19 +198,22 @@ def month_bounds(months: list[date]) -> tuple[date, date]:
 	return months[0], frappe.utils.add_days(policy.month_end(months[-1]), 1)
 
 
-def failures(months: list[date], scope: Scope) -> list[frappe._dict]:
-	"""Failed quantity and jobs per company, month of completion and key part."""
-	start, end = month_bounds(months)
-	values = {"done": DONE, "start": start, "end": end}
+def key_part_uses(scope: Scope) -> list[frappe._dict]:
+	"""The key parts used on completed jobs (issued and not returned), added up per company, month of
+	completion, part and product (the job's item), in one pass over their part rows: the failures
+	(of the jobs in scope) and the products a part has been used on (of every job) both come from it.
+	From the few key parts to their part rows (by item code) to each row's job: STRAIGHT_JOIN keeps
+	that order, so neither the jobs nor the part rows are read whole."""
+	values = {"done": DONE}
 	item_condition = ""
 	if scope.item_code:
 		values["item_code"] = scope.item_code
 		item_condition = " and part.item_code = %(item_code)s"
-	# from the few key parts to their part rows (by item code) to each row's job: STRAIGHT_JOIN
-	# keeps that order, so neither the jobs nor the part rows are read whole
+	in_scope = "1" + scope.conditions("job", values, "job")
 	return frappe.db.sql(
 		f"""
-		select straight_join job.company, date_format(job.completed_on, '%%Y-%%m') as month, part.item_code,
+		select straight_join job.company, date_format(job.completed_on, '%%Y-%%m') as month,
+			part.item_code, job.item_code as product, {in_scope} as in_scope,
 			sum(greatest(coalesce(part.issued_qty, 0) - coalesce(part.returned_qty, 0), 0)) as failures,
 			count(distinct job.name) as jobs
 		from `tabItem` item
@@ -216,48 +221,89 @@ def failures(months: list[date], scope: Scope) -> list[frappe._dict]:
 			on part.item_code = item.name and part.parenttype = 'Repair Job' and part.parentfield = 'parts'
 		join `tabRepair Job` job on job.name = part.parent
 		where item.is_key_part = 1 and job.status in %(done)s
-			and job.completed_on >= %(start)s and job.completed_on < %(end)s
-			and coalesce(part.issued_qty, 0) > coalesce(part.returned_qty, 0)
-			{item_condition}{scope.conditions("job", values, "job")}
-		group by job.company, month, part.item_code
+			and coalesce(part.issued_qty, 0) > coalesce(part.returned_qty, 0){item_condition}
+		group by job.company, month, part.item_code, product, in_scope
 		""",
 		values,
 		as_dict=True,
 	)
 
 
-def units_in_field(months: list[date], scope: Scope) -> list[frappe._dict]:
+def failures(months: list[date], uses: list[frappe._dict]) -> list[frappe._dict]:
+	"""Failed quantity and jobs per company, month of completion and key part, of the jobs in scope
+	completed in the months."""
+	wanted = {policy.month_key(month) for month in months}
+	totals = {}
+	for use in uses:
+		if not use.in_scope or use.month not in wanted:
+			continue
+		key = (use.company, use.month, use.item_code)
+		total = totals.setdefault(
+			key,
+			frappe._dict(company=use.company, month=use.month, item_code=use.item_code, failures=0.0, jobs=0),
+		)
+		total.failures += flt(use.failures)
+		total.jobs += int(use.jobs)
+	return list(totals.values())
+
+
+def units_in_field(months: list[date], scope: Scope, uses: list[frappe._dict]) -> list[frappe._dict]:
 	"""Units in the field per company, month and key part: the warranty registrations of the
-	products containing the part whose warranty runs on the month's last day."""
-	values = {"done": DONE, "void": VOID}
-	month_rows = []
-	for i, month in enumerate(months):
-		values[f"m{i}"], values[f"e{i}"] = policy.month_key(month), policy.month_end(month)
-		month_rows.append(f"select %(m{i})s as month, cast(%(e{i})s as date) as month_end")
+	products containing the part whose warranty runs on the month's last day.
+
+	SQL adds the registrations up per product, company and pair of start and end dates (a few
+	thousand rows whatever the number of units); the month ends each pair covers are counted here."""
+	values = {}
 	item_condition = ""
 	if scope.item_code:
 		values["item_code"] = scope.item_code
 		item_condition = " and item.name = %(item_code)s"
 	key_parts = f"select item.name from `tabItem` item where item.is_key_part = 1{item_condition}"
-	return frappe.db.sql(
+	parts_of = defaultdict(set)
+	for part, product in frappe.db.sql(products_in_boms(key_parts), values):
+		parts_of[product].add(part)
+	for use in uses:
+		if use.product:
+			parts_of[use.product].add(use.item_code)
+	if not parts_of:
+		return []
+	values = {
+		"products": tuple(parts_of),
+		"void": VOID,
+		"first_end": policy.month_end(months[0]),
+		"last_end": policy.month_end(months[-1]),
+	}
+	# grouped in the order of the index (item_code, end_date, start_date, company …), read from the
+	# index alone and without a temporary table: a row per product, company and pair of dates
+	spans = frappe.db.sql(
 		f"""
-		select reg.company, m.month, contains.part as item_code,
+		select reg.item_code, reg.end_date, reg.start_date, reg.company,
 			sum(case when coalesce(reg.qty, 0) > 0 then reg.qty else 1 end) as units
-		from ({" union all ".join(month_rows)}) m
-		join `tabWarranty Registration` reg
-			on reg.start_date <= m.month_end and reg.end_date >= m.month_end
-		join ({products_containing(key_parts)}) contains on contains.product = reg.item_code
-		where reg.status != %(void)s{scope.conditions("reg", values, "reg")}
-		group by reg.company, m.month, contains.part
+		from `tabWarranty Registration` reg
+		where reg.item_code in %(products)s and reg.status != %(void)s
+			and reg.end_date >= %(first_end)s and reg.start_date <= %(last_end)s
+			{scope.conditions("reg", values, "reg")}
+		group by reg.item_code, reg.end_date, reg.start_date, reg.company
 		""",
 		values,
 		as_dict=True,
 	)
+	month_ends = [(policy.month_key(month), policy.month_end(month)) for month in months]
+	units = defaultdict(float)
+	for span in spans:
+		for month, month_end in month_ends:
+			if span.start_date <= month_end <= span.end_date:
+				for part in parts_of[span.item_code]:
+					units[(span.company, month, part)] += flt(span.units)
+	return [
+		frappe._dict(company=company, month=month, item_code=part, units=total)
+		for (company, month, part), total in units.items()
+	]
 
 
-def products_containing(key_parts: str) -> str:
-	"""SQL of the distinct (part, product) pairs: the part is in the product's default active BOM,
-	at any level, or has been used on a completed job of the product."""
+def products_in_boms(key_parts: str) -> str:
+	"""SQL of the distinct (part, product) pairs where the part is in the product's default active
+	BOM, at any level. (The products it has been used on come from key_part_uses.)"""
 	return f"""
 		select bom_item.item_code as part, bom.item as product
 		from `tabBOM` bom
@@ -270,14 +316,6 @@ def products_containing(key_parts: str) -> str:
 		join `tabBOM Explosion Item` exploded on exploded.parent = bom.name and exploded.parenttype = 'BOM'
 		where bom.is_active = 1 and bom.is_default = 1 and bom.docstatus = 1
 			and exploded.item_code in ({key_parts})
-		union
-		select straight_join used.item_code, used_on.item_code
-		from ({key_parts}) key_part
-		join `tabRepair Job Part` used
-			on used.item_code = key_part.name and used.parenttype = 'Repair Job' and used.parentfield = 'parts'
-		join `tabRepair Job` used_on on used_on.name = used.parent
-		where used_on.status in %(done)s and coalesce(used_on.item_code, '') != ''
-			and coalesce(used.issued_qty, 0) > coalesce(used.returned_qty, 0)
 	"""
 
 
