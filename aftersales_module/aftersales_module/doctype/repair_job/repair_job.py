@@ -407,3 +407,5 @@ def on_doctype_update():
 	frappe.db.add_index(
 		"Repair Job", ["posting_date", "service_class", "company"], index_name="posting_date_service_class"
 	)
+	# Supervisor Daily Summary's pending jobs, and Parts to Issue's working jobs: by status and company
+	frappe.db.add_index("Repair Job", ["status", "company"], index_name="status_company")

@@ -206,8 +206,12 @@ def payroll_currency(employee: str, company: str, on_date) -> str:
 def on_doctype_update():
 	"""Indexes the Reward and Penalty Summary and the drafting sweeps read from."""
 	for index_name, columns in (
-		# the summary: a period's approved entries per employee and department
-		("posting_date_employee", ["posting_date", "docstatus", "company", "employee", "department"]),
+		# the summary: a period's approved entries per employee and department, with the kind and
+		# amount it adds up, from the index alone (it replaces posting_date_employee, its prefix)
+		(
+			"posting_date_amounts",
+			["posting_date", "docstatus", "company", "employee", "department", "kind", "amount"],
+		),
 		# the sweeps: has this source an entry already
 		("source", ["source_doctype", "source_name", "rule"]),
 	):
