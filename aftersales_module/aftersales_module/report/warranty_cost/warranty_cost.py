@@ -22,6 +22,9 @@ from aftersales_module.settings import get_settings
 # The service classes whose work the company pays for: warranty, contract and goodwill.
 COMPANY_PAID = tuple(service_class for service_class in SERVICE_CLASSES if company_bears_cost(service_class))
 
+# Repair Job's (posting_date, service_class, company) index (repair_job.py on_doctype_update)
+POSTING_DATE_INDEX = "posting_date_service_class"
+
 # Group By: the detail view lists jobs; the others add them up in SQL.
 GROUPS = {
 	"Item": ("item_code", "Link", "Item"),
@@ -229,4 +232,9 @@ def base_query(filters, by_supplier: bool = False):
 	for field in ("service_class", "customer", "item_code"):
 		if filters.get(field):
 			query = query.where(job[field] == filters.get(field))
+	if filters.get("from_date"):
+		# A month of jobs is a few per cent of the table, but read through the index with a lookup
+		# each, which MariaDB prices above reading the whole table (benchmarks/reports.py: 0.72 s
+		# against 0.45 s through the index at a million jobs).
+		query = query.force_index(POSTING_DATE_INDEX)
 	return filtered(query, job, filters, "posting_date"), job, cost
