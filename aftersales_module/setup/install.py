@@ -51,10 +51,14 @@ def after_install():
 # a user holding only after-sales roles could not pick a customer or a serial number in the desk.
 # "select" lets a Link field search and pick a record; "read" also lets the form fetch its values
 # (a customer's name, a serial's item). Records of people and money stay select only.
+# Reading Item also keeps the rows of Key Part Failure Trend (its reference doctype) for a user held
+# to a company by User Permission: Frappe drops a report's rows for such a user unless they may read
+# the report's reference doctype.
 SELECT_ONLY = ("Employee", "Delivery Note", "Sales Invoice")
 LINK_TARGETS = (
 	"Company",
 	"Customer",
+	"Item",
 	"Serial No",
 	"Batch",
 	"Warehouse",

@@ -252,12 +252,13 @@ def grant_quality_managers() -> None:
 			frappe.clear_cache(doctype=doctype)
 
 
-# What Quality Managers get: the Non Conformances they are told of, and picking the company and the
-# key part in the Key Part Failure Trend report's filters and columns.
+# What Quality Managers get: the Non Conformances they are told of, picking the company in the Key
+# Part Failure Trend report's filters, and reading the key parts (Item is the report's reference
+# doctype: a Quality Manager held to a company by User Permission who may not read it sees no rows).
 QUALITY_MANAGER_GRANTS = (
 	(NON_CONFORMANCE, "write", {"read": 1, "report": 1, "print": 1, "export": 1}),
 	("Company", "select", {"read": 0}),
-	("Item", "select", {"read": 0}),
+	("Item", "select", {"read": 1}),
 )
 
 

@@ -151,6 +151,23 @@ class TestKeyParts(AfterSalesTestCase):
 		row = self.report()[(self.watched, policy.month_key(self.month))]
 		self.assertEqual((row["units_in_field"], row["failure_rate"]), (2, 50))
 
+	def test_a_manager_held_to_a_company_sees_its_rows(self):
+		# ERPNext gives an employee's user a Company User Permission. Frappe then drops a report's rows
+		# unless the user may read the report's reference doctype, Item, which no after-sales role
+		# read: the desk showed such a manager an empty report.
+		for email, role in (
+			("as-kp-restricted@example.com", "After Sales Manager"),
+			("as-kp-restricted-quality@example.com", "Quality Manager"),
+		):
+			user = make_user(email, [role])
+			frappe.get_doc(
+				{"doctype": "User Permission", "user": user, "allow": "Company", "for_value": TEST_COMPANY}
+			).insert(ignore_permissions=True)
+			frappe.set_user(user)
+			row = self.report()[(self.watched, policy.month_key(self.month))]
+			self.assertEqual((row["failures"], row["units_in_field"]), (1, 4), role)
+			frappe.set_user("Administrator")
+
 	def test_a_unit_counts_at_each_month_end_its_warranty_covers(self):
 		months = [policy.previous_month(self.last_month), self.last_month, self.month]
 		registration = frappe.get_all(

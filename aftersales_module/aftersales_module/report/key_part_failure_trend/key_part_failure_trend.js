@@ -11,9 +11,8 @@ frappe.query_reports["Key Part Failure Trend"] = {
 			label: __("From Date"),
 			fieldtype: "Date",
 			reqd: 1,
-			default: frappe.datetime.month_start(
-				frappe.datetime.add_months(frappe.datetime.get_today(), -11)
-			),
+			// frappe.datetime.month_start() takes no date: it is this month's first day
+			default: frappe.datetime.add_months(frappe.datetime.month_start(), -11),
 		},
 		{
 			fieldname: "to_date",
