@@ -2,6 +2,8 @@
 Permissions allow; a user without restrictions sees everything."""
 
 import frappe
+from frappe.desk.query_report import has_unrestricted_read_access
+from frappe.desk.query_report import run as run_report
 from frappe.utils import add_days, nowdate
 
 from aftersales_module.aftersales_module.report.complaint_aging import complaint_aging
@@ -115,6 +117,32 @@ class TestReportPermissions(AfterSalesTestCase):
 			user: {where for where, name in names.items() if name in self.names(user, report, key, **filters)}
 			for user in (self.manager, self.company_user, self.customer_user, self.invoice_only_user)
 		}
+
+	def test_every_role_of_a_report_reads_its_reference_doctype(self):
+		"""Frappe's report runner drops every row for a user with User Permissions (as ERPNext gives an
+		employee's user) unless the user has unrestricted read on the report's reference doctype: a
+		role named on a report without it would see the report empty."""
+		for report in frappe.get_all(
+			"Report", filters={"module": "Aftersales Module"}, fields=["name", "ref_doctype"]
+		):
+			for role in frappe.get_all(
+				"Has Role", filters={"parent": report.name, "parenttype": "Report"}, pluck="role"
+			):
+				user = make_user(f"as-rp-ref-{frappe.scrub(role).replace('_', '-')}@example.com", [role])
+				self.assertTrue(
+					has_unrestricted_read_access(report.ref_doctype, user),
+					f"{role} may open {report.name} but not read {report.ref_doctype}",
+				)
+
+	def test_a_company_held_user_sees_the_rows_through_the_report_runner(self):
+		"""The same through frappe.desk.query_report.run, as the desk calls it."""
+		frappe.set_user(self.company_user)
+		try:
+			rows = run_report("Parts to Issue", filters={"company": TEST_COMPANY})["result"]
+		finally:
+			frappe.set_user("Administrator")
+		jobs = {row["repair_job"] for row in rows if isinstance(row, dict)}
+		self.assertIn(self.docs[TEST_COMPANY, CUSTOMER]["job"], jobs)
 
 	def test_permitted_values_follow_applicable_for(self):
 		self.assertEqual(permitted_values("Company", "Complaint Record", self.company_user), [TEST_COMPANY])
