@@ -111,22 +111,24 @@ def chart_labels(values: list, column: dict) -> list:
 	return [_(value) if isinstance(value, str) else value for value in values]
 
 
+def names_of(doctype: str, title_field: str, names) -> dict:
+	"""name -> title (a user's full name, an employee's name) of the records `names`, from one query
+	(permissions aside: the report has already decided who may see the rows)."""
+	names = list(set(names) - {None, ""})
+	if not names:
+		return {}
+	return dict(
+		frappe.get_all(doctype, filters={"name": ("in", names)}, fields=["name", title_field], as_list=True)
+	)
+
+
 def with_user_names(columns: list[dict], rows: list[dict]) -> list[dict]:
 	"""The columns with, beside each one that links a User, the person's full name (an email
 	address tells a service manager little), filled into `rows` from one query."""
 	user_fields = [
 		c["fieldname"] for c in columns if c.get("fieldtype") == "Link" and c.get("options") == "User"
 	]
-	users = list({row.get(field) for row in rows for field in user_fields} - {None, ""})
-	names = (
-		dict(
-			frappe.get_all(
-				"User", filters={"name": ("in", users)}, fields=["name", "full_name"], as_list=True
-			)
-		)
-		if users
-		else {}
-	)
+	names = names_of("User", "full_name", {row.get(field) for row in rows for field in user_fields})
 	for row in rows:
 		for field in user_fields:
 			row[f"{field}_name"] = names.get(row.get(field)) or row.get(field)

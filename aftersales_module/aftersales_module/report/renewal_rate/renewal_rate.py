@@ -74,10 +74,8 @@ def data(filters, group_by: str) -> list[dict]:
 	if group_by == "Month":
 		months = {}
 		for row in rows:
-			month = months.setdefault(
-				row["value"].strftime("%Y-%m"),
-				{"value": row["value"].strftime("%Y-%m"), "ending": 0, "renewed": 0},
-			)
+			key = row["value"].strftime("%Y-%m")
+			month = months.setdefault(key, {"value": key, "ending": 0, "renewed": 0})
 			month["ending"] += row["ending"]
 			month["renewed"] += row["renewed"]
 		rows = list(months.values())

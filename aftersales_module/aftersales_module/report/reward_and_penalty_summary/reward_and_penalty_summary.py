@@ -11,7 +11,7 @@ from frappe.query_builder.functions import Count, Extract, Sum
 from pypika.enums import DatePart
 
 from aftersales_module.policy.accountability import FINE, REWARD
-from aftersales_module.reports import filtered
+from aftersales_module.reports import filtered, names_of
 
 DOCTYPE = "Reward and Penalty Entry"
 
@@ -79,18 +79,7 @@ def data(filters) -> list[dict]:
 		query = query.where(entry.department == filters.department)
 	rows = filtered(query, entry, filters, "posting_date").run(as_dict=True)
 	# the names apart, so the entries are read from their index alone
-	names = (
-		dict(
-			frappe.get_all(
-				"Employee",
-				filters={"name": ("in", list({row.employee for row in rows}))},
-				fields=["name", "employee_name"],
-				as_list=True,
-			)
-		)
-		if rows
-		else {}
-	)
+	names = names_of("Employee", "employee_name", (row.employee for row in rows))
 	out = []
 	for row in rows:
 		fines, rewards = float(row.fines or 0), float(row.rewards or 0)
